@@ -1,0 +1,172 @@
+//! The command line: every subcommand and option, with the help a newcomer reads first.
+//!
+//! Parsing only (clap derive); what each command does lives in `commands`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// crossline: the cross-border county-lines intelligence system.
+///
+/// Forces send monthly intelligence returns; crossline accepts or rejects each one whole,
+/// keeps every version, and assembles the regional and national picture.
+///
+/// Start with `crossline demo`, which generates a synthetic world, imports it into
+/// ./crossline.db and prints the national picture.
+#[derive(Debug, Parser)]
+#[command(name = "crossline", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes: where the data is and who is acting.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The database: a SQLite file path, or a postgres:// URL for a shared deployment.
+    #[arg(long, global = true, env = "CROSSLINE_DB", default_value = "crossline.db")]
+    pub db: String,
+
+    /// Who is acting (recorded in the audit log). Defaults to the login name.
+    #[arg(long, global = true, env = "CROSSLINE_USER")]
+    pub user: Option<String>,
+
+    /// The acting user's role: force_analyst, regional_analyst, national_analyst or information_manager.
+    #[arg(long, global = true, env = "CROSSLINE_ROLE", default_value = "national_analyst")]
+    pub role: String,
+
+    /// The force (for a force analyst) or region (for a regional analyst) the user belongs to.
+    #[arg(long, global = true, env = "CROSSLINE_HOME")]
+    pub home: Option<String>,
+}
+
+/// How to print results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text for a terminal.
+    Text,
+    /// JSON, for scripts.
+    Json,
+}
+
+/// Which part of the picture to report.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Only this force (a code from forces.csv, e.g. merseyside).
+    #[arg(long, conflicts_with = "region")]
+    pub force: Option<String>,
+    /// Only the forces of this region (e.g. north-west).
+    #[arg(long)]
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a small synthetic world, import it and print the national picture.
+    ///
+    /// The quickest way to see crossline work: nothing but this binary is needed.
+    Demo {
+        /// Where to write the world.
+        #[arg(long, default_value = "demo-world")]
+        out: PathBuf,
+        /// World size: small, medium or large.
+        #[arg(long, default_value = "small")]
+        size: world::Size,
+        /// Random seed; the same seed gives the same world.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+
+    /// Write a synthetic world: every force's monthly returns, communications data and the truth.
+    ///
+    /// Layout: returns/<period>/<force>/*.csv or returns/<period>/<force>.xlsx, comms/, truth/.
+    World {
+        /// small (≈40 lines, 6 months), medium (≈300 lines, 12 months) or large (≈1,000 lines, 12 months).
+        #[arg(long, default_value = "small")]
+        size: world::Size,
+        /// Random seed; the same seed gives byte-identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output folder (created; must be empty or absent).
+        #[arg(long)]
+        out: PathBuf,
+        /// Scale person records to about this many in all (for benchmarks).
+        #[arg(long)]
+        nominals: Option<usize>,
+        /// Share of forces sending .xlsx workbooks instead of CSV folders, 0 to 1.
+        #[arg(long, default_value_t = 0.25)]
+        xlsx_share: f64,
+        /// Do not write communications data.
+        #[arg(long)]
+        no_comms: bool,
+    },
+
+    /// Import returns: .xlsx workbooks, folders of CSV files, .zip files, or folder trees of them.
+    ///
+    /// Each return is accepted whole or rejected whole with every problem listed (table, row,
+    /// column, value, reason). A resubmission of a force's period replaces the previous version,
+    /// which stays in the history; importing the same file twice changes nothing.
+    /// Exits with status 1 when any return was rejected.
+    Import {
+        /// Files or folders to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Do not draw a progress bar.
+        #[arg(long)]
+        no_progress: bool,
+        /// Largest file accepted, in MiB.
+        #[arg(long, default_value_t = 512)]
+        max_file_mib: u64,
+    },
+
+    /// The collated picture: lines by status, force-to-force flows, nominals by role, vulnerable people.
+    Summary {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// The month to report, YYYY-MM (default: the latest with a return).
+        #[arg(long)]
+        period: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+
+    /// Data quality per force: returns on time, completeness of each column, grading mix, rejections.
+    Quality {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Day of the following month by which a return is due.
+        #[arg(long, default_value_t = 14)]
+        due_day: u32,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+
+    /// List stored returns (current versions, or every version with --history).
+    Returns {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Include superseded versions.
+        #[arg(long)]
+        history: bool,
+    },
+
+    /// The submission log: every import attempt, accepted, unchanged or rejected.
+    Submissions {
+        #[command(flatten)]
+        scope: ScopeArgs,
+    },
+
+    /// The audit log of reads and changes of personal data (information managers, national analysts).
+    Audit {
+        /// How many entries, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}

@@ -1,0 +1,193 @@
+//! What each subcommand does: builds the actor and scope, calls the engine or the world
+//! generator, and hands the results to `render`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use model::{Actor, Scope, UserRole};
+use store::{Store, StoreSettings};
+
+use crate::args::{Cli, Command, Format, Global, ScopeArgs};
+use crate::render;
+
+/// How a command ended when it did not fail.
+pub enum Status {
+    /// All well.
+    Success,
+    /// At least one return was rejected.
+    Rejected,
+}
+
+pub fn run(cli: Cli) -> Result<Status> {
+    let global = &cli.global;
+    match cli.command {
+        Command::World { size, seed, out, nominals, xlsx_share, no_comms } => {
+            let config = world::WorldConfig { size, seed, nominals, xlsx_share, comms: !no_comms };
+            generate_world(&config, &out)?;
+            Ok(Status::Success)
+        }
+        Command::Demo { out, size, seed } => {
+            let config = world::WorldConfig { size, seed, ..world::WorldConfig::default() };
+            if out.exists() {
+                eprintln!("using the world already in {}", out.display());
+            } else {
+                generate_world(&config, &out)?;
+            }
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            let reports = import_paths(&mut *store, &actor, &[out.join("returns")], 512, true)?;
+            render::import_reports(&reports, Format::Text);
+            let scope = actor.home().clone();
+            let summary = engine::summary(&mut *store, &actor, &scope, None)?;
+            println!();
+            render::summary(&summary, Format::Text);
+            println!();
+            println!("The data is in {}. Next: `crossline quality`, `crossline returns --history`, `crossline --help`.", global.db);
+            Ok(status_of(&reports))
+        }
+        Command::Import { paths, format, no_progress, max_file_mib } => {
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            let reports = import_paths(&mut *store, &actor, &paths, max_file_mib, !no_progress)?;
+            render::import_reports(&reports, format);
+            Ok(status_of(&reports))
+        }
+        Command::Summary { scope, period, format } => {
+            let actor = actor(global)?;
+            let scope = scope_of(&scope, &actor)?;
+            let period = match period {
+                Some(text) => Some(text.parse().with_context(|| format!("--period {text:?}"))?),
+                None => None,
+            };
+            let mut store = open(global)?;
+            let summary = engine::summary(&mut *store, &actor, &scope, period)?;
+            render::summary(&summary, format);
+            Ok(Status::Success)
+        }
+        Command::Quality { scope, due_day, format } => {
+            if !(1..=31).contains(&due_day) {
+                bail!("--due-day must be a day of the month, 1 to 31");
+            }
+            let actor = actor(global)?;
+            let scope = scope_of(&scope, &actor)?;
+            let mut store = open(global)?;
+            let report = engine::quality(&mut *store, &actor, &scope, engine::QualitySettings { due_day })?;
+            render::quality(&report, format);
+            Ok(Status::Success)
+        }
+        Command::Returns { scope, history } => {
+            let actor = actor(global)?;
+            let scope = scope_of(&scope, &actor)?;
+            let mut store = open(global)?;
+            render::returns(&store.returns(&actor, &scope, history)?);
+            Ok(Status::Success)
+        }
+        Command::Submissions { scope } => {
+            let actor = actor(global)?;
+            let scope = scope_of(&scope, &actor)?;
+            let mut store = open(global)?;
+            render::submissions(&store.submissions(&actor, &scope)?);
+            Ok(Status::Success)
+        }
+        Command::Audit { limit } => {
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            render::audit(&store.audit_log(&actor, limit)?);
+            Ok(Status::Success)
+        }
+    }
+}
+
+fn status_of(reports: &[engine::ImportReport]) -> Status {
+    if reports.iter().any(|r| r.is_rejected()) { Status::Rejected } else { Status::Success }
+}
+
+fn open(global: &Global) -> Result<Box<dyn Store>> {
+    let settings = StoreSettings::parse(&global.db)?;
+    engine::open_store(&settings).with_context(|| format!("while opening the database {}", settings.redacted()))
+}
+
+/// The acting user from the global options.
+fn actor(global: &Global) -> Result<Actor> {
+    let user = global
+        .user
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "local".to_string());
+    let role: UserRole = global.role.parse().context("--role")?;
+    Ok(match role {
+        UserRole::NationalAnalyst => Actor::national(user),
+        UserRole::InformationManager => Actor::information_manager(user),
+        UserRole::ForceAnalyst => {
+            let Some(home) = &global.home else { bail!("a force analyst needs --home FORCE (e.g. --home merseyside)") };
+            Actor::force(user, home.parse().with_context(|| format!("--home {home:?}"))?)
+        }
+        UserRole::RegionalAnalyst => {
+            let Some(home) = &global.home else { bail!("a regional analyst needs --home REGION (e.g. --home north-west)") };
+            Actor::regional(user, home.parse().with_context(|| format!("--home {home:?}"))?)
+        }
+    })
+}
+
+/// The scope the options name, or else the actor's own.
+fn scope_of(args: &ScopeArgs, actor: &Actor) -> Result<Scope> {
+    if let Some(force) = &args.force {
+        return Ok(Scope::Force(force.parse().with_context(|| format!("--force {force:?}"))?));
+    }
+    if let Some(region) = &args.region {
+        return Ok(Scope::Region(region.parse().with_context(|| format!("--region {region:?}"))?));
+    }
+    Ok(actor.home().clone())
+}
+
+fn generate_world(config: &world::WorldConfig, out: &Path) -> Result<()> {
+    let bar = progress_bar(std::io::stderr().is_terminal());
+    let mut last_stage = "";
+    let stats = world::generate(config, out, &mut |p: world::Progress| {
+        if p.stage != last_stage {
+            last_stage = p.stage;
+            bar.set_message(p.stage);
+        }
+        bar.set_length(p.total.max(1));
+        bar.set_position(p.done);
+    })
+    .with_context(|| format!("while writing a world to {}", out.display()))?;
+    bar.finish_and_clear();
+    render::world_stats(&stats, out);
+    Ok(())
+}
+
+fn import_paths(
+    store: &mut dyn Store,
+    actor: &Actor,
+    paths: &[std::path::PathBuf],
+    max_file_mib: u64,
+    show_progress: bool,
+) -> Result<Vec<engine::ImportReport>> {
+    let limits = ingest::Limits { max_file_bytes: max_file_mib.saturating_mul(1 << 20), ..ingest::Limits::default() };
+    let bar = progress_bar(show_progress && std::io::stderr().is_terminal());
+    let reports = engine::import(store, actor, paths, &limits, &mut |p: engine::ImportProgress<'_>| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        if let Some(path) = p.current {
+            bar.set_message(path.display().to_string());
+        }
+    })?;
+    bar.finish_and_clear();
+    Ok(reports)
+}
+
+fn progress_bar(visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
+            .expect("invariant: the template is valid"),
+    );
+    bar
+}

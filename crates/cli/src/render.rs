@@ -1,0 +1,298 @@
+//! Printing results: readable text for a terminal, or JSON for scripts.
+//!
+//! Only presentation lives here; every figure comes computed from the engine.
+
+use engine::{ImportOutcome, ImportReport, QualityReport, Summary};
+use model::Problem;
+use serde_json::{json, Value};
+use store::{AuditEntry, ReturnInfo, SubmissionEntry};
+
+use crate::args::Format;
+
+fn print_json(value: &Value) {
+    println!("{}", serde_json::to_string_pretty(value).expect("invariant: JSON values serialise"));
+}
+
+fn problem_json(p: &Problem) -> Value {
+    json!({ "table": p.table.as_str(), "row": p.row, "column": p.column, "value": p.value, "reason": p.reason })
+}
+
+pub fn import_reports(reports: &[ImportReport], format: Format) {
+    if format == Format::Json {
+        let items: Vec<Value> = reports
+            .iter()
+            .map(|r| {
+                let mut item = json!({
+                    "path": r.path.display().to_string(),
+                    "force": r.force.as_ref().map(|f| f.to_string()),
+                    "period": r.period.map(|p| p.to_string()),
+                });
+                let extra = match &r.outcome {
+                    ImportOutcome::Accepted { return_id, revision, replaced, records } => json!({
+                        "outcome": "accepted", "return_id": return_id.0, "revision": revision,
+                        "replaced": replaced.map(|r| r.0), "records": records, "problems": [],
+                    }),
+                    ImportOutcome::Unchanged { return_id } => {
+                        json!({ "outcome": "unchanged", "return_id": return_id.0, "problems": [] })
+                    }
+                    ImportOutcome::Rejected { problems } => json!({
+                        "outcome": "rejected", "problems": problems.iter().map(problem_json).collect::<Vec<_>>(),
+                    }),
+                };
+                if let (Value::Object(item), Value::Object(extra)) = (&mut item, extra) {
+                    item.extend(extra);
+                }
+                item
+            })
+            .collect();
+        print_json(&json!({ "returns": items }));
+        return;
+    }
+    let (mut accepted, mut replaced, mut unchanged, mut rejected) = (0, 0, 0, 0);
+    for report in reports {
+        let what = match (&report.force, &report.period) {
+            (Some(f), Some(p)) => format!("{f} {p}"),
+            _ => "return".to_string(),
+        };
+        match &report.outcome {
+            ImportOutcome::Accepted { revision, replaced: previous, records, return_id } => {
+                accepted += 1;
+                if previous.is_some() {
+                    replaced += 1;
+                    println!("replaced  {what} (revision {revision}, {records} records, {return_id}) from {}", report.path.display());
+                }
+            }
+            ImportOutcome::Unchanged { .. } => unchanged += 1,
+            ImportOutcome::Rejected { problems } => {
+                rejected += 1;
+                println!("REJECTED  {what} from {}: {} problem(s)", report.path.display(), problems.len());
+                for problem in problems {
+                    println!("    {problem}");
+                }
+            }
+        }
+    }
+    println!(
+        "{} return(s): {accepted} accepted ({replaced} replacing an earlier version), {unchanged} unchanged, {rejected} rejected",
+        reports.len()
+    );
+}
+
+pub fn summary(s: &Summary, format: Format) {
+    if format == Format::Json {
+        print_json(&json!({
+            "scope": s.scope.to_string(),
+            "period": s.period.map(|p| p.to_string()),
+            "periods": s.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            "forces_reporting": s.forces_reporting.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+            "forces_missing": s.forces_missing.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+            "lines": s.lines,
+            "lines_by_status": s.lines_by_status.iter().map(|(k, n)| (k.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "flows": s.flows.iter().map(|f| json!({"exporting": f.exporting.to_string(), "importing": f.importing.to_string(), "lines": f.lines})).collect::<Vec<_>>(),
+            "lines_reported_by_exporter": s.lines_reported_by_exporter,
+            "nominals": s.nominals,
+            "nominals_by_role": s.nominals_by_role.iter().map(|(k, n)| (k.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "vulnerable": s.vulnerable,
+            "children": s.children,
+            "vulnerable_children": s.vulnerable_children,
+            "cuckooed_addresses": s.cuckooed_addresses,
+            "events_by_kind": s.events_by_kind.iter().map(|(k, n)| (k.as_str().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        }));
+        return;
+    }
+    let Some(period) = s.period else {
+        println!("No returns are stored in scope {}.", s.scope);
+        return;
+    };
+    println!("Picture for {} — {period} (records as reported, before resolution)", s.scope);
+    println!(
+        "  returns: {} force(s) reported; {} in scope did not{}",
+        s.forces_reporting.len(),
+        s.forces_missing.len(),
+        if s.forces_missing.is_empty() || s.forces_missing.len() > 8 {
+            String::new()
+        } else {
+            format!(" ({})", s.forces_missing.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", "))
+        }
+    );
+    println!("  periods stored: {}", s.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" "));
+    println!("\nLines: {}", s.lines);
+    for (status, n) in &s.lines_by_status {
+        println!("  {:<22} {n:>7}", status.as_str());
+    }
+    println!("\nFlows, exporting force → reporting force (line records): {} reported by the exporting force itself", s.lines_reported_by_exporter);
+    for flow in s.flows.iter().take(15) {
+        println!("  {:<20} → {:<22} {:>5}", flow.exporting.as_str(), flow.importing.as_str(), flow.lines);
+    }
+    if s.flows.len() > 15 {
+        println!("  … and {} more flows (--format json lists all)", s.flows.len() - 15);
+    }
+    println!("\nNominals: {}", s.nominals);
+    for (role, n) in &s.nominals_by_role {
+        println!("  {:<22} {n:>7}", role.as_str());
+    }
+    println!("\nVulnerable people (records)");
+    println!("  {:<34} {:>7}", "with vulnerability indicators", s.vulnerable);
+    println!("  {:<34} {:>7}", "children (under 18 at period end)", s.children);
+    println!("  {:<34} {:>7}", "children with indicators", s.vulnerable_children);
+    println!("  {:<34} {:>7}", "cuckooed addresses", s.cuckooed_addresses);
+    if !s.events_by_kind.is_empty() {
+        println!("\nEvents");
+        for (kind, n) in &s.events_by_kind {
+            println!("  {:<30} {n:>7}", kind.as_str());
+        }
+    }
+}
+
+pub fn quality(report: &QualityReport, format: Format) {
+    if format == Format::Json {
+        let forces: Vec<Value> = report
+            .forces
+            .iter()
+            .map(|f| {
+                json!({
+                    "force": f.force.to_string(),
+                    "returns": f.returns, "on_time": f.on_time, "late": f.late,
+                    "missing": f.missing.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+                    "resubmissions": f.resubmissions, "rejected": f.rejected, "records": f.records,
+                    "completeness": f.completeness.iter().map(|c| json!({
+                        "table": c.table.as_str(), "column": c.column, "filled": c.filled, "total": c.total,
+                    })).collect::<Vec<_>>(),
+                    "grading": f.grading.iter().map(|(g, n)| (g.clone(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                })
+            })
+            .collect();
+        print_json(&json!({
+            "periods": report.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            "due_day": report.settings.due_day,
+            "forces": forces,
+        }));
+        return;
+    }
+    let (Some(first), Some(last)) = (report.periods.first(), report.periods.last()) else {
+        println!("No returns are stored in this scope.");
+        return;
+    };
+    println!(
+        "Data quality, {first} to {last} ({} months); a return is due by day {} of the following month",
+        report.periods.len(),
+        report.settings.due_day
+    );
+    println!(
+        "\n{:<22} {:>7} {:>7} {:>5} {:>7} {:>7} {:>8} {:>8} {:>6}  {}",
+        "force", "returns", "on time", "late", "missing", "resubm.", "rejected", "records", "filled", "grading (top 3)"
+    );
+    for f in &report.forces {
+        let (filled, total) = f.completeness.iter().fold((0, 0), |(a, b), c| (a + c.filled, b + c.total));
+        let filled_pct = if total == 0 { "-".to_string() } else { format!("{:.0}%", 100.0 * filled as f64 / total as f64) };
+        let grading = f.grading.iter().take(3).map(|(g, n)| format!("{g} {n}")).collect::<Vec<_>>().join(", ");
+        println!(
+            "{:<22} {:>7} {:>7} {:>5} {:>7} {:>7} {:>8} {:>8} {:>6}  {}",
+            f.force.as_str(),
+            f.returns,
+            f.on_time,
+            f.late,
+            f.missing.len(),
+            f.resubmissions,
+            f.rejected,
+            f.records,
+            filled_pct,
+            grading
+        );
+    }
+    // Column completeness across the scope, weakest first: what forces most often leave out.
+    let mut columns: Vec<(String, usize, usize)> = Vec::new();
+    for f in &report.forces {
+        for c in &f.completeness {
+            let key = format!("{}.{}", c.table, c.column);
+            match columns.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(entry) => {
+                    entry.1 += c.filled;
+                    entry.2 += c.total;
+                }
+                None => columns.push((key, c.filled, c.total)),
+            }
+        }
+    }
+    columns.retain(|(_, _, total)| *total > 0);
+    columns.sort_by(|a, b| (a.1 as f64 / a.2 as f64).total_cmp(&(b.1 as f64 / b.2 as f64)));
+    println!("\nLeast complete columns (all forces in scope; --format json gives every column per force)");
+    for (column, filled, total) in columns.iter().take(12) {
+        println!("  {column:<32} {:>5.1}%  ({filled} of {total})", 100.0 * *filled as f64 / *total as f64);
+    }
+}
+
+pub fn returns(infos: &[ReturnInfo]) {
+    println!(
+        "{:<7} {:<22} {:<8} {:>4} {:<8} {:<20} {:>6} {:>8}  {}",
+        "id", "force", "period", "rev", "current", "received", "lines", "nominals", "origin"
+    );
+    for i in infos {
+        println!(
+            "{:<7} {:<22} {:<8} {:>4} {:<8} {:<20} {:>6} {:>8}  {}",
+            i.id.to_string(),
+            i.force.as_str(),
+            i.period.to_string(),
+            i.revision,
+            if i.current { "yes" } else { "no" },
+            i.received_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            i.counts[0],
+            i.counts[1],
+            i.origin
+        );
+    }
+    println!("{} return version(s)", infos.len());
+}
+
+pub fn submissions(entries: &[SubmissionEntry]) {
+    for e in entries {
+        println!(
+            "{:<6} {} {:<10} {:<22} {:<8} {:>4} problem(s)  {}  by {}",
+            e.id.to_string(),
+            e.received_at.format("%Y-%m-%d %H:%M:%S"),
+            e.outcome.as_str(),
+            e.force.as_ref().map_or("?", |f| f.as_str()),
+            e.period.map_or("?".to_string(), |p| p.to_string()),
+            e.problem_count,
+            e.origin,
+            e.submitted_by
+        );
+        for problem in &e.problems {
+            println!("         {problem}");
+        }
+    }
+    println!("{} submission(s)", entries.len());
+}
+
+pub fn audit(entries: &[AuditEntry]) {
+    for e in entries {
+        println!(
+            "{:>6} {} {:<16} {:<20} {:<16} {:<28} {}",
+            e.id,
+            e.at.format("%Y-%m-%d %H:%M:%S"),
+            e.user,
+            e.role,
+            e.action,
+            e.subject,
+            e.detail
+        );
+    }
+}
+
+pub fn world_stats(stats: &world::WorldStats, out: &std::path::Path) {
+    println!(
+        "wrote a world to {}: {} forces, {} periods, {} returns ({} as .xlsx), {} lines with {} deal numbers, \
+         {} persons in {} nominal records, {} communications records, {} number replacements",
+        out.display(),
+        stats.forces,
+        stats.periods,
+        stats.returns,
+        stats.xlsx_returns,
+        stats.lines,
+        stats.deal_numbers,
+        stats.persons,
+        stats.nominal_rows,
+        stats.comms_records,
+        stats.replacements
+    );
+}

@@ -1,0 +1,32 @@
+//! The engine runs crossline's stages against a store on behalf of an actor: it opens the
+//! configured database, imports returns (discover → read → validate → store, whole or not at
+//! all), and assembles the collated picture and the data-quality report from stored returns.
+//!
+//! It is the only library crate that wires stages to a store. It does not parse files itself
+//! (that is `ingest`), hold SQL (that is `store-*`), or print anything (that is `cli`): results
+//! come back as plain data for the caller to render.
+
+mod import;
+mod open;
+mod quality;
+mod summary;
+
+pub use import::{import, ImportOutcome, ImportProgress, ImportReport};
+pub use open::open_store;
+pub use quality::{quality, ColumnCompleteness, ForceQuality, QualityReport, QualitySettings};
+pub use summary::{summary, Flow, Summary};
+
+/// An engine failure: the store or the file system failed. Bad data is never an error here; it
+/// comes back as problems inside an [`ImportReport`].
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] store::Error),
+    /// Reading input failed.
+    #[error(transparent)]
+    Ingest(#[from] ingest::Error),
+}
+
+/// Results of engine calls.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

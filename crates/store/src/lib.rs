@@ -1,0 +1,110 @@
+//! The storage interface: what crossline keeps and how every backend is asked for it.
+//!
+//! [`Store`] is the seam between the engine and the databases (`store-sqlite`, the embedded
+//! default, and `store-postgres`, for deployments). Submitted returns are kept exactly as
+//! validated, with their source files, and never edited; a resubmission is a new version.
+//! Every call names the [`Actor`] on whose behalf it is made and every read or write of personal
+//! data is written to the audit log in the same transaction.
+//!
+//! This crate holds no SQL: the dialects live in the backends. It does hold the [`codec`], the
+//! one mapping from records to stored text columns, so that both backends store alike.
+
+pub mod codec;
+mod settings;
+mod types;
+
+pub use settings::{Backend, StoreSettings};
+pub use types::*;
+
+use model::{Actor, Return, ReturnId, Scope, SubmissionId};
+
+/// A store failure. Bad *data* never reaches here: it is rejected with problems before.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The actor may not do this; nothing was read or written.
+    #[error("{actor} may not {action}")]
+    Forbidden {
+        /// Who tried.
+        actor: String,
+        /// What they tried, in words.
+        action: String,
+    },
+    /// No such thing is stored.
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for.
+        what: String,
+    },
+    /// A stored value could not be read back: the database was changed outside crossline.
+    #[error("stored data is corrupt in table {table}, column {column}: {reason}")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// The column.
+        column: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The database was written by a newer crossline.
+    #[error("the database is at schema version {found}, newer than this program's {supported}; upgrade crossline")]
+    SchemaTooNew {
+        /// The version found.
+        found: i64,
+        /// The newest this program knows.
+        supported: i64,
+    },
+    /// The settings are unusable.
+    #[error("invalid store settings: {0}")]
+    Settings(String),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+/// Results of store calls.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where crossline keeps returns, their history, the submission log and the audit log.
+///
+/// Invariants every backend keeps:
+/// - a return is written whole in one transaction, or not at all;
+/// - at most one version of a force's period is current; older versions stay, marked superseded;
+/// - submitting a file whose hash equals the current version's writes nothing but the log entry;
+/// - every method that reads or writes personal data appends to the audit log in the same
+///   transaction, and refuses (with [`Error::Forbidden`], writing an audit entry of the refusal)
+///   when the actor's role does not allow it.
+pub trait Store: Send {
+    /// Stores a validated return for `actor`, replacing the force's current version for the period.
+    fn submit_return(&mut self, actor: &Actor, submission: &Submission, ret: &Return) -> Result<SubmitOutcome>;
+
+    /// Records that a submission was rejected (the log entry only; no data is stored).
+    fn record_rejection(&mut self, actor: &Actor, rejection: &Rejection) -> Result<SubmissionId>;
+
+    /// Describes the stored returns in `scope` (current ones, or every version with `history`).
+    /// Descriptions hold no personal data.
+    fn returns(&mut self, actor: &Actor, scope: &Scope, history: bool) -> Result<Vec<ReturnInfo>>;
+
+    /// Reads one stored return whole (audited).
+    fn load_return(&mut self, actor: &Actor, id: ReturnId) -> Result<(ReturnInfo, Return)>;
+
+    /// Reads every current return in `scope` (audited once, naming the scope).
+    fn load_current(&mut self, actor: &Actor, scope: &Scope) -> Result<Vec<(ReturnInfo, Return)>>;
+
+    /// The submission log for `scope`: every attempt, accepted, unchanged or rejected, oldest first.
+    fn submissions(&mut self, actor: &Actor, scope: &Scope) -> Result<Vec<SubmissionEntry>>;
+
+    /// The audit log, newest first, at most `limit` entries (information managers and national analysts).
+    fn audit_log(&mut self, actor: &Actor, limit: usize) -> Result<Vec<AuditEntry>>;
+
+    /// Row counts of every table, for status reports and for tests that a failure changed nothing.
+    fn table_counts(&mut self) -> Result<Vec<(String, i64)>>;
+}
+
+/// Checks that `actor` may read `scope`, in the words an error should use.
+pub fn check_read(actor: &Actor, scope: &Scope) -> Result<()> {
+    if actor.may_read(scope) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden { actor: actor.to_string(), action: format!("read returns in scope {scope}") })
+    }
+}
