@@ -29,19 +29,34 @@ fn main() {
         comms: false,
     };
     let stats = world::generate(&config, &world_dir, &mut |_| {}).expect("world generation");
-    eprintln!("  {} returns, {} nominal rows in {:.1} s", stats.returns, stats.nominal_rows, started.elapsed().as_secs_f64());
+    eprintln!(
+        "  {} returns, {} nominal rows in {:.1} s",
+        stats.returns,
+        stats.nominal_rows,
+        started.elapsed().as_secs_f64()
+    );
 
     let csv_files = csv_files(&world_dir.join("returns"));
-    let csv_bytes: u64 = csv_files.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum();
+    let csv_bytes: u64 = csv_files
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
 
     // crossline: discover, read, validate, normalise, store.
     let db_path = dir.path().join("crossline.db");
-    let settings = store::StoreSettings::parse(db_path.to_str().expect("utf-8 path")).expect("settings");
+    let settings =
+        store::StoreSettings::parse(db_path.to_str().expect("utf-8 path")).expect("settings");
     let mut store = engine::open_store(&settings).expect("open store");
     let actor = model::Actor::national("bench");
     let started = Instant::now();
-    let reports = engine::import(&mut *store, &actor, &[world_dir.join("returns")], &ingest::Limits::default(), &mut |_| {})
-        .expect("import");
+    let reports = engine::import(
+        &mut *store,
+        &actor,
+        &[world_dir.join("returns")],
+        &ingest::Limits::default(),
+        &mut |_| {},
+    )
+    .expect("import");
     let ours = started.elapsed().as_secs_f64();
     let rejected = reports.iter().filter(|r| r.is_rejected()).count();
     assert_eq!(rejected, 0, "every generated return must be accepted");
@@ -61,13 +76,23 @@ fn main() {
         .stdout(Stdio::null())
         .spawn()
         .expect("the sqlite3 command (apt-get install sqlite3)");
-    child.stdin.take().expect("stdin").write_all(script.as_bytes()).expect("script");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("script");
     let status = child.wait().expect("sqlite3 ran");
     let raw = started.elapsed().as_secs_f64();
     assert!(status.success(), "sqlite3 .import failed");
 
     let peak_mib = peak_rss_mib();
-    println!("import benchmark: {} returns, {} CSV files, {:.1} MiB of CSV", stats.returns, csv_files.len(), csv_bytes as f64 / 1048576.0);
+    println!(
+        "import benchmark: {} returns, {} CSV files, {:.1} MiB of CSV",
+        stats.returns,
+        csv_files.len(),
+        csv_bytes as f64 / 1048576.0
+    );
     println!("  nominal rows stored           {stored_nominals}");
     println!(
         "  crossline import (validated)  {ours:>8.2} s  {:>10.0} nominal rows/s",
@@ -77,7 +102,10 @@ fn main() {
         "  sqlite3 .import (raw)         {raw:>8.2} s  {:>10.0} nominal rows/s",
         stored_nominals as f64 / raw
     );
-    println!("  ratio crossline / sqlite3     {:>8.2}x (goal: at most 3x)", ours / raw);
+    println!(
+        "  ratio crossline / sqlite3     {:>8.2}x (goal: at most 3x)",
+        ours / raw
+    );
     if let Some(peak) = peak_mib {
         println!("  peak memory of this process   {peak:>8.0} MiB");
     }
@@ -101,8 +129,15 @@ fn csv_files(root: &Path) -> Vec<PathBuf> {
 }
 
 fn count_rows(db: &Path, sql: &str) -> u64 {
-    let out = Command::new("sqlite3").arg(db).arg(sql).output().expect("sqlite3");
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("sqlite3");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0)
 }
 
 /// Peak resident memory of this process, from /proc (Linux only).

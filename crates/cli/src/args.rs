@@ -14,7 +14,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Start with `crossline demo`, which generates a synthetic world, imports it into
 /// ./crossline.db and prints the national picture.
 #[derive(Debug, Parser)]
-#[command(name = "crossline", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "crossline",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -26,7 +31,12 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// The database: a SQLite file path, or a postgres:// URL for a shared deployment.
-    #[arg(long, global = true, env = "CROSSLINE_DB", default_value = "crossline.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "CROSSLINE_DB",
+        default_value = "crossline.db"
+    )]
     pub db: String,
 
     /// Who is acting (recorded in the audit log). Defaults to the login name.
@@ -34,7 +44,12 @@ pub struct Global {
     pub user: Option<String>,
 
     /// The acting user's role: force_analyst, regional_analyst, national_analyst or information_manager.
-    #[arg(long, global = true, env = "CROSSLINE_ROLE", default_value = "national_analyst")]
+    #[arg(
+        long,
+        global = true,
+        env = "CROSSLINE_ROLE",
+        default_value = "national_analyst"
+    )]
     pub role: String,
 
     /// The force (for a force analyst) or region (for a regional analyst) the user belongs to.

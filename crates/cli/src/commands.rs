@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::{Actor, Scope, UserRole};
 use store::{Store, StoreSettings};
@@ -23,13 +23,30 @@ pub enum Status {
 pub fn run(cli: Cli) -> Result<Status> {
     let global = &cli.global;
     match cli.command {
-        Command::World { size, seed, out, nominals, xlsx_share, no_comms } => {
-            let config = world::WorldConfig { size, seed, nominals, xlsx_share, comms: !no_comms };
+        Command::World {
+            size,
+            seed,
+            out,
+            nominals,
+            xlsx_share,
+            no_comms,
+        } => {
+            let config = world::WorldConfig {
+                size,
+                seed,
+                nominals,
+                xlsx_share,
+                comms: !no_comms,
+            };
             generate_world(&config, &out)?;
             Ok(Status::Success)
         }
         Command::Demo { out, size, seed } => {
-            let config = world::WorldConfig { size, seed, ..world::WorldConfig::default() };
+            let config = world::WorldConfig {
+                size,
+                seed,
+                ..world::WorldConfig::default()
+            };
             if out.exists() {
                 eprintln!("using the world already in {}", out.display());
             } else {
@@ -41,20 +58,31 @@ pub fn run(cli: Cli) -> Result<Status> {
             render::import_reports(&reports, Format::Text);
             let scope = actor.home().clone();
             let summary = engine::summary(&mut *store, &actor, &scope, None)?;
-            println!();
+            render::note("");
             render::summary(&summary, Format::Text);
-            println!();
-            println!("The data is in {}. Next: `crossline quality`, `crossline returns --history`, `crossline --help`.", global.db);
+            render::note(&format!(
+                "\nThe data is in {}. Next: `crossline quality`, `crossline returns --history`, `crossline --help`.",
+                global.db
+            ));
             Ok(status_of(&reports))
         }
-        Command::Import { paths, format, no_progress, max_file_mib } => {
+        Command::Import {
+            paths,
+            format,
+            no_progress,
+            max_file_mib,
+        } => {
             let actor = actor(global)?;
             let mut store = open(global)?;
             let reports = import_paths(&mut *store, &actor, &paths, max_file_mib, !no_progress)?;
             render::import_reports(&reports, format);
             Ok(status_of(&reports))
         }
-        Command::Summary { scope, period, format } => {
+        Command::Summary {
+            scope,
+            period,
+            format,
+        } => {
             let actor = actor(global)?;
             let scope = scope_of(&scope, &actor)?;
             let period = match period {
@@ -66,14 +94,23 @@ pub fn run(cli: Cli) -> Result<Status> {
             render::summary(&summary, format);
             Ok(Status::Success)
         }
-        Command::Quality { scope, due_day, format } => {
+        Command::Quality {
+            scope,
+            due_day,
+            format,
+        } => {
             if !(1..=31).contains(&due_day) {
                 bail!("--due-day must be a day of the month, 1 to 31");
             }
             let actor = actor(global)?;
             let scope = scope_of(&scope, &actor)?;
             let mut store = open(global)?;
-            let report = engine::quality(&mut *store, &actor, &scope, engine::QualitySettings { due_day })?;
+            let report = engine::quality(
+                &mut *store,
+                &actor,
+                &scope,
+                engine::QualitySettings { due_day },
+            )?;
             render::quality(&report, format);
             Ok(Status::Success)
         }
@@ -101,12 +138,17 @@ pub fn run(cli: Cli) -> Result<Status> {
 }
 
 fn status_of(reports: &[engine::ImportReport]) -> Status {
-    if reports.iter().any(|r| r.is_rejected()) { Status::Rejected } else { Status::Success }
+    if reports.iter().any(|r| r.is_rejected()) {
+        Status::Rejected
+    } else {
+        Status::Success
+    }
 }
 
 fn open(global: &Global) -> Result<Box<dyn Store>> {
     let settings = StoreSettings::parse(&global.db)?;
-    engine::open_store(&settings).with_context(|| format!("while opening the database {}", settings.redacted()))
+    engine::open_store(&settings)
+        .with_context(|| format!("while opening the database {}", settings.redacted()))
 }
 
 /// The acting user from the global options.
@@ -122,12 +164,22 @@ fn actor(global: &Global) -> Result<Actor> {
         UserRole::NationalAnalyst => Actor::national(user),
         UserRole::InformationManager => Actor::information_manager(user),
         UserRole::ForceAnalyst => {
-            let Some(home) = &global.home else { bail!("a force analyst needs --home FORCE (e.g. --home merseyside)") };
-            Actor::force(user, home.parse().with_context(|| format!("--home {home:?}"))?)
+            let Some(home) = &global.home else {
+                bail!("a force analyst needs --home FORCE (e.g. --home merseyside)")
+            };
+            Actor::force(
+                user,
+                home.parse().with_context(|| format!("--home {home:?}"))?,
+            )
         }
         UserRole::RegionalAnalyst => {
-            let Some(home) = &global.home else { bail!("a regional analyst needs --home REGION (e.g. --home north-west)") };
-            Actor::regional(user, home.parse().with_context(|| format!("--home {home:?}"))?)
+            let Some(home) = &global.home else {
+                bail!("a regional analyst needs --home REGION (e.g. --home north-west)")
+            };
+            Actor::regional(
+                user,
+                home.parse().with_context(|| format!("--home {home:?}"))?,
+            )
         }
     })
 }
@@ -135,10 +187,18 @@ fn actor(global: &Global) -> Result<Actor> {
 /// The scope the options name, or else the actor's own.
 fn scope_of(args: &ScopeArgs, actor: &Actor) -> Result<Scope> {
     if let Some(force) = &args.force {
-        return Ok(Scope::Force(force.parse().with_context(|| format!("--force {force:?}"))?));
+        return Ok(Scope::Force(
+            force
+                .parse()
+                .with_context(|| format!("--force {force:?}"))?,
+        ));
     }
     if let Some(region) = &args.region {
-        return Ok(Scope::Region(region.parse().with_context(|| format!("--region {region:?}"))?));
+        return Ok(Scope::Region(
+            region
+                .parse()
+                .with_context(|| format!("--region {region:?}"))?,
+        ));
     }
     Ok(actor.home().clone())
 }
@@ -167,15 +227,24 @@ fn import_paths(
     max_file_mib: u64,
     show_progress: bool,
 ) -> Result<Vec<engine::ImportReport>> {
-    let limits = ingest::Limits { max_file_bytes: max_file_mib.saturating_mul(1 << 20), ..ingest::Limits::default() };
+    let limits = ingest::Limits {
+        max_file_bytes: max_file_mib.saturating_mul(1 << 20),
+        ..ingest::Limits::default()
+    };
     let bar = progress_bar(show_progress && std::io::stderr().is_terminal());
-    let reports = engine::import(store, actor, paths, &limits, &mut |p: engine::ImportProgress<'_>| {
-        bar.set_length(p.total as u64);
-        bar.set_position(p.done as u64);
-        if let Some(path) = p.current {
-            bar.set_message(path.display().to_string());
-        }
-    })?;
+    let reports = engine::import(
+        store,
+        actor,
+        paths,
+        &limits,
+        &mut |p: engine::ImportProgress<'_>| {
+            bar.set_length(p.total as u64);
+            bar.set_position(p.done as u64);
+            if let Some(path) = p.current {
+                bar.set_message(path.display().to_string());
+            }
+        },
+    )?;
     bar.finish_and_clear();
     Ok(reports)
 }
@@ -186,8 +255,10 @@ fn progress_bar(visible: bool) -> ProgressBar {
     }
     let bar = ProgressBar::new(1);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
-            .expect("invariant: the template is valid"),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
+        )
+        .expect("invariant: the template is valid"),
     );
     bar
 }

@@ -4,13 +4,41 @@
 
 use engine::{ImportOutcome, ImportReport, QualityReport, Summary};
 use model::Problem;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use store::{AuditEntry, ReturnInfo, SubmissionEntry};
 
 use crate::args::Format;
 
+/// Like `std::println!`, but a closed pipe (`crossline summary | head`) ends the program
+/// quietly instead of panicking.
+macro_rules! println {
+    () => { $crate::render::emit(String::new()) };
+    ($($arg:tt)*) => { $crate::render::emit(format!($($arg)*)) };
+}
+
+/// Writes one line to standard output; exits 0 when the reader has gone, 3 on other failures.
+pub fn emit(line: String) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = writeln!(out, "{line}") {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write the output: {error}");
+        std::process::exit(3);
+    }
+}
+
+/// A free-standing message line (e.g. a hint after a report).
+pub fn note(text: &str) {
+    println!("{text}");
+}
+
 fn print_json(value: &Value) {
-    println!("{}", serde_json::to_string_pretty(value).expect("invariant: JSON values serialise"));
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("invariant: JSON values serialise")
+    );
 }
 
 fn problem_json(p: &Problem) -> Value {
@@ -55,17 +83,29 @@ pub fn import_reports(reports: &[ImportReport], format: Format) {
             _ => "return".to_string(),
         };
         match &report.outcome {
-            ImportOutcome::Accepted { revision, replaced: previous, records, return_id } => {
+            ImportOutcome::Accepted {
+                revision,
+                replaced: previous,
+                records,
+                return_id,
+            } => {
                 accepted += 1;
                 if previous.is_some() {
                     replaced += 1;
-                    println!("replaced  {what} (revision {revision}, {records} records, {return_id}) from {}", report.path.display());
+                    println!(
+                        "replaced  {what} (revision {revision}, {records} records, {return_id}) from {}",
+                        report.path.display()
+                    );
                 }
             }
             ImportOutcome::Unchanged { .. } => unchanged += 1,
             ImportOutcome::Rejected { problems } => {
                 rejected += 1;
-                println!("REJECTED  {what} from {}: {} problem(s)", report.path.display(), problems.len());
+                println!(
+                    "REJECTED  {what} from {}: {} problem(s)",
+                    report.path.display(),
+                    problems.len()
+                );
                 for problem in problems {
                     println!("    {problem}");
                 }
@@ -104,7 +144,10 @@ pub fn summary(s: &Summary, format: Format) {
         println!("No returns are stored in scope {}.", s.scope);
         return;
     };
-    println!("Picture for {} — {period} (records as reported, before resolution)", s.scope);
+    println!(
+        "Picture for {} — {period} (records as reported, before resolution)",
+        s.scope
+    );
     println!(
         "  returns: {} force(s) reported; {} in scope did not{}",
         s.forces_reporting.len(),
@@ -112,29 +155,63 @@ pub fn summary(s: &Summary, format: Format) {
         if s.forces_missing.is_empty() || s.forces_missing.len() > 8 {
             String::new()
         } else {
-            format!(" ({})", s.forces_missing.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", "))
+            format!(
+                " ({})",
+                s.forces_missing
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
     );
-    println!("  periods stored: {}", s.periods.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(" "));
+    println!(
+        "  periods stored: {}",
+        s.periods
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     println!("\nLines: {}", s.lines);
     for (status, n) in &s.lines_by_status {
         println!("  {:<22} {n:>7}", status.as_str());
     }
-    println!("\nFlows, exporting force → reporting force (line records): {} reported by the exporting force itself", s.lines_reported_by_exporter);
+    println!(
+        "\nFlows, exporting force → reporting force (line records): {} reported by the exporting force itself",
+        s.lines_reported_by_exporter
+    );
     for flow in s.flows.iter().take(15) {
-        println!("  {:<20} → {:<22} {:>5}", flow.exporting.as_str(), flow.importing.as_str(), flow.lines);
+        println!(
+            "  {:<20} → {:<22} {:>5}",
+            flow.exporting.as_str(),
+            flow.importing.as_str(),
+            flow.lines
+        );
     }
     if s.flows.len() > 15 {
-        println!("  … and {} more flows (--format json lists all)", s.flows.len() - 15);
+        println!(
+            "  … and {} more flows (--format json lists all)",
+            s.flows.len() - 15
+        );
     }
     println!("\nNominals: {}", s.nominals);
     for (role, n) in &s.nominals_by_role {
         println!("  {:<22} {n:>7}", role.as_str());
     }
     println!("\nVulnerable people (records)");
-    println!("  {:<34} {:>7}", "with vulnerability indicators", s.vulnerable);
-    println!("  {:<34} {:>7}", "children (under 18 at period end)", s.children);
-    println!("  {:<34} {:>7}", "children with indicators", s.vulnerable_children);
+    println!(
+        "  {:<34} {:>7}",
+        "with vulnerability indicators", s.vulnerable
+    );
+    println!(
+        "  {:<34} {:>7}",
+        "children (under 18 at period end)", s.children
+    );
+    println!(
+        "  {:<34} {:>7}",
+        "children with indicators", s.vulnerable_children
+    );
     println!("  {:<34} {:>7}", "cuckooed addresses", s.cuckooed_addresses);
     if !s.events_by_kind.is_empty() {
         println!("\nEvents");
@@ -180,12 +257,34 @@ pub fn quality(report: &QualityReport, format: Format) {
     );
     println!(
         "\n{:<22} {:>7} {:>7} {:>5} {:>7} {:>7} {:>8} {:>8} {:>6}  {}",
-        "force", "returns", "on time", "late", "missing", "resubm.", "rejected", "records", "filled", "grading (top 3)"
+        "force",
+        "returns",
+        "on time",
+        "late",
+        "missing",
+        "resubm.",
+        "rejected",
+        "records",
+        "filled",
+        "grading (top 3)"
     );
     for f in &report.forces {
-        let (filled, total) = f.completeness.iter().fold((0, 0), |(a, b), c| (a + c.filled, b + c.total));
-        let filled_pct = if total == 0 { "-".to_string() } else { format!("{:.0}%", 100.0 * filled as f64 / total as f64) };
-        let grading = f.grading.iter().take(3).map(|(g, n)| format!("{g} {n}")).collect::<Vec<_>>().join(", ");
+        let (filled, total) = f
+            .completeness
+            .iter()
+            .fold((0, 0), |(a, b), c| (a + c.filled, b + c.total));
+        let filled_pct = if total == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.0}%", 100.0 * filled as f64 / total as f64)
+        };
+        let grading = f
+            .grading
+            .iter()
+            .take(3)
+            .map(|(g, n)| format!("{g} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         println!(
             "{:<22} {:>7} {:>7} {:>5} {:>7} {:>7} {:>8} {:>8} {:>6}  {}",
             f.force.as_str(),
@@ -216,9 +315,14 @@ pub fn quality(report: &QualityReport, format: Format) {
     }
     columns.retain(|(_, _, total)| *total > 0);
     columns.sort_by(|a, b| (a.1 as f64 / a.2 as f64).total_cmp(&(b.1 as f64 / b.2 as f64)));
-    println!("\nLeast complete columns (all forces in scope; --format json gives every column per force)");
+    println!(
+        "\nLeast complete columns (all forces in scope; --format json gives every column per force)"
+    );
     for (column, filled, total) in columns.iter().take(12) {
-        println!("  {column:<32} {:>5.1}%  ({filled} of {total})", 100.0 * *filled as f64 / *total as f64);
+        println!(
+            "  {column:<32} {:>5.1}%  ({filled} of {total})",
+            100.0 * *filled as f64 / *total as f64
+        );
     }
 }
 

@@ -30,8 +30,20 @@ fn help_names_every_command() {
     let out = crossline(&dir.path().join("c.db"), &["--help"]);
     assert!(out.status.success());
     let text = stdout(&out);
-    for command in ["demo", "world", "import", "summary", "quality", "returns", "submissions", "audit"] {
-        assert!(text.contains(command), "--help does not mention {command}:\n{text}");
+    for command in [
+        "demo",
+        "world",
+        "import",
+        "summary",
+        "quality",
+        "returns",
+        "submissions",
+        "audit",
+    ] {
+        assert!(
+            text.contains(command),
+            "--help does not mention {command}:\n{text}"
+        );
     }
 }
 
@@ -40,11 +52,35 @@ fn world_import_summary_quality_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let world = dir.path().join("w");
-    let out = crossline(&db, &["world", "--size", "small", "--seed", "3", "--out", world.to_str().unwrap(), "--no-comms"]);
+    let out = crossline(
+        &db,
+        &[
+            "world",
+            "--size",
+            "small",
+            "--seed",
+            "3",
+            "--out",
+            world.to_str().unwrap(),
+            "--no-comms",
+        ],
+    );
     assert!(out.status.success(), "world failed: {}", stderr(&out));
 
-    let out = crossline(&db, &["import", world.join("returns").to_str().unwrap(), "--no-progress"]);
-    assert!(out.status.success(), "import failed: {}{}", stdout(&out), stderr(&out));
+    let out = crossline(
+        &db,
+        &[
+            "import",
+            world.join("returns").to_str().unwrap(),
+            "--no-progress",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "import failed: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("0 rejected"), "{}", stdout(&out));
 
     let out = crossline(&db, &["summary", "--format", "json"]);
@@ -56,11 +92,19 @@ fn world_import_summary_quality_round_trip() {
 
     let out = crossline(&db, &["summary", "--region", "north-west"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("region:north-west"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("region:north-west"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = crossline(&db, &["quality"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("Least complete columns"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Least complete columns"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = crossline(&db, &["returns", "--history"]);
     assert!(out.status.success());
@@ -73,9 +117,22 @@ fn a_rejected_import_exits_1_and_reports_every_problem_as_json() {
     let db = dir.path().join("c.db");
     let folder = fixture::write_csv_folder(VALID_RETURN, &dir.path().join("r"));
     let lines = std::fs::read_to_string(folder.join("lines.csv")).unwrap();
-    std::fs::write(folder.join("lines.csv"), lines.replacen("2-B-P", "2-B-X", 1)).unwrap();
+    std::fs::write(
+        folder.join("lines.csv"),
+        lines.replacen("2-B-P", "2-B-X", 1),
+    )
+    .unwrap();
 
-    let out = crossline(&db, &["import", folder.to_str().unwrap(), "--format", "json", "--no-progress"]);
+    let out = crossline(
+        &db,
+        &[
+            "import",
+            folder.to_str().unwrap(),
+            "--format",
+            "json",
+            "--no-progress",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("import JSON");
     let item = &report["returns"][0];
@@ -97,20 +154,46 @@ fn roles_are_enforced_and_audited() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let folder = fixture::write_csv_folder(VALID_RETURN, &dir.path().join("r"));
-    assert!(crossline(&db, &["import", folder.to_str().unwrap(), "--no-progress"]).status.success());
+    assert!(
+        crossline(&db, &["import", folder.to_str().unwrap(), "--no-progress"])
+            .status
+            .success()
+    );
 
     let out = crossline(&db, &["--role", "force_analyst", "summary"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("--home"), "{}", stderr(&out));
 
-    let out = crossline(&db, &["--role", "force_analyst", "--home", "kent", "summary", "--region", "eastern"]);
-    assert_eq!(out.status.code(), Some(3), "a force analyst may not read a region");
+    let out = crossline(
+        &db,
+        &[
+            "--role",
+            "force_analyst",
+            "--home",
+            "kent",
+            "summary",
+            "--region",
+            "eastern",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a force analyst may not read a region"
+    );
     assert!(stderr(&out).contains("may not"), "{}", stderr(&out));
 
     let out = crossline(&db, &["--role", "force_analyst", "--home", "kent", "audit"]);
-    assert_eq!(out.status.code(), Some(3), "a force analyst may not read the audit log");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a force analyst may not read the audit log"
+    );
 
-    let out = crossline(&db, &["--role", "information_manager", "audit", "--limit", "100"]);
+    let out = crossline(
+        &db,
+        &["--role", "information_manager", "audit", "--limit", "100"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let log = stdout(&out);
     assert!(log.contains("submit_return"), "{log}");

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 
 use ingest::{Found, Limits, Parsed};
 use model::{Actor, ForceCode, Period, Problem, ReturnId, Table};
-use store::{Rejection, Store, SubmitOutcome, Submission};
+use store::{Rejection, Store, Submission, SubmitOutcome};
 
 use crate::Result;
 
@@ -74,7 +74,12 @@ pub struct ImportProgress<'a> {
 /// One return after reading and validating, waiting to be stored.
 enum Prepared {
     Valid(Box<(Submission, model::Return)>),
-    Invalid { sha256: Option<String>, parsed_force: Option<ForceCode>, parsed_period: Option<Period>, problems: Vec<Problem> },
+    Invalid {
+        sha256: Option<String>,
+        parsed_force: Option<ForceCode>,
+        parsed_period: Option<Period>,
+        problems: Vec<Problem>,
+    },
 }
 
 /// Imports every return under `paths` for `actor`. Returns one report per return found (and
@@ -98,7 +103,14 @@ pub fn import(
             problems: vec![problem.clone()],
         };
         store.record_rejection(actor, &rejection)?;
-        reports.push(ImportReport { path, force: None, period: None, outcome: ImportOutcome::Rejected { problems: vec![problem] } });
+        reports.push(ImportReport {
+            path,
+            force: None,
+            period: None,
+            outcome: ImportOutcome::Rejected {
+                problems: vec![problem],
+            },
+        });
     }
 
     let total = found.len();
@@ -115,12 +127,20 @@ pub fn import(
         });
         for (index, prepared) in receiver {
             let item = &found[index];
-            progress(ImportProgress { done: index, total, current: Some(&item.path) });
+            progress(ImportProgress {
+                done: index,
+                total,
+                current: Some(&item.path),
+            });
             reports.push(store_prepared(store, actor, item, prepared)?);
         }
         Ok(())
     })?;
-    progress(ImportProgress { done: total, total, current: None });
+    progress(ImportProgress {
+        done: total,
+        total,
+        current: None,
+    });
     Ok(reports)
 }
 
@@ -136,19 +156,44 @@ fn prepare(item: &Found, limits: &Limits) -> Prepared {
             };
         }
     };
-    let Parsed { ret, problems, force, period } = ingest::parse_return(&submission, limits);
+    let Parsed {
+        ret,
+        problems,
+        force,
+        period,
+    } = ingest::parse_return(&submission, limits);
     match ret {
         Some(ret) if problems.is_empty() => Prepared::Valid(Box::new((submission, ret))),
-        _ => Prepared::Invalid { sha256: Some(submission.sha256), parsed_force: force, parsed_period: period, problems },
+        _ => Prepared::Invalid {
+            sha256: Some(submission.sha256),
+            parsed_force: force,
+            parsed_period: period,
+            problems,
+        },
     }
 }
 
-fn store_prepared(store: &mut dyn Store, actor: &Actor, item: &Found, prepared: Prepared) -> Result<ImportReport> {
+fn store_prepared(
+    store: &mut dyn Store,
+    actor: &Actor,
+    item: &Found,
+    prepared: Prepared,
+) -> Result<ImportReport> {
     let origin = item.path.display().to_string();
     match prepared {
-        Prepared::Invalid { sha256, parsed_force, parsed_period, problems } => {
-            let rejection =
-                Rejection { origin, sha256, force: parsed_force.clone(), period: parsed_period, problems: problems.clone() };
+        Prepared::Invalid {
+            sha256,
+            parsed_force,
+            parsed_period,
+            problems,
+        } => {
+            let rejection = Rejection {
+                origin,
+                sha256,
+                force: parsed_force.clone(),
+                period: parsed_period,
+                problems: problems.clone(),
+            };
             store.record_rejection(actor, &rejection)?;
             Ok(ImportReport {
                 path: item.path.clone(),
@@ -162,10 +207,19 @@ fn store_prepared(store: &mut dyn Store, actor: &Actor, item: &Found, prepared: 
             let force = Some(ret.header.force.clone());
             let period = Some(ret.header.period);
             let outcome = match store.submit_return(actor, &submission, &ret) {
-                Ok(SubmitOutcome::Accepted { return_id, revision, replaced }) => {
-                    ImportOutcome::Accepted { return_id, revision, replaced, records: ret.record_count() }
+                Ok(SubmitOutcome::Accepted {
+                    return_id,
+                    revision,
+                    replaced,
+                }) => ImportOutcome::Accepted {
+                    return_id,
+                    revision,
+                    replaced,
+                    records: ret.record_count(),
+                },
+                Ok(SubmitOutcome::Unchanged { return_id }) => {
+                    ImportOutcome::Unchanged { return_id }
                 }
-                Ok(SubmitOutcome::Unchanged { return_id }) => ImportOutcome::Unchanged { return_id },
                 Err(store::Error::Forbidden { actor: who, action }) => {
                     let problem = Problem::table(Table::Return, format!("{who} may not {action}"));
                     let rejection = Rejection {
@@ -176,11 +230,18 @@ fn store_prepared(store: &mut dyn Store, actor: &Actor, item: &Found, prepared: 
                         problems: vec![problem.clone()],
                     };
                     store.record_rejection(actor, &rejection)?;
-                    ImportOutcome::Rejected { problems: vec![problem] }
+                    ImportOutcome::Rejected {
+                        problems: vec![problem],
+                    }
                 }
                 Err(other) => return Err(other.into()),
             };
-            Ok(ImportReport { path: item.path.clone(), force, period, outcome })
+            Ok(ImportReport {
+                path: item.path.clone(),
+                force,
+                period,
+                outcome,
+            })
         }
     }
 }

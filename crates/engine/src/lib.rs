@@ -11,10 +11,10 @@ mod open;
 mod quality;
 mod summary;
 
-pub use import::{import, ImportOutcome, ImportProgress, ImportReport};
+pub use import::{ImportOutcome, ImportProgress, ImportReport, import};
 pub use open::open_store;
-pub use quality::{quality, ColumnCompleteness, ForceQuality, QualityReport, QualitySettings};
-pub use summary::{summary, Flow, Summary};
+pub use quality::{ColumnCompleteness, ForceQuality, QualityReport, QualitySettings, quality};
+pub use summary::{Flow, Summary, summary};
 
 /// An engine failure: the store or the file system failed. Bad data is never an error here; it
 /// comes back as problems inside an [`ImportReport`].

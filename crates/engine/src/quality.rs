@@ -43,7 +43,11 @@ pub struct ColumnCompleteness {
 impl ColumnCompleteness {
     /// Filled share in percent (100 for an empty table).
     pub fn percent(&self) -> f64 {
-        if self.total == 0 { 100.0 } else { 100.0 * self.filled as f64 / self.total as f64 }
+        if self.total == 0 {
+            100.0
+        } else {
+            100.0 * self.filled as f64 / self.total as f64
+        }
     }
 }
 
@@ -84,7 +88,12 @@ pub struct QualityReport {
 }
 
 /// Builds the report for `scope`.
-pub fn quality(store: &mut dyn Store, actor: &Actor, scope: &Scope, settings: QualitySettings) -> Result<QualityReport> {
+pub fn quality(
+    store: &mut dyn Store,
+    actor: &Actor,
+    scope: &Scope,
+    settings: QualitySettings,
+) -> Result<QualityReport> {
     let submissions = store.submissions(actor, scope)?;
     let history = store.returns(actor, scope, true)?;
     let current = store.load_current(actor, scope)?;
@@ -95,16 +104,24 @@ pub fn quality(store: &mut dyn Store, actor: &Actor, scope: &Scope, settings: Qu
     // The first accepted submission of each force's period decides whether it was on time.
     let mut first_received: BTreeMap<(ForceCode, Period), DateTime<Utc>> = BTreeMap::new();
     for info in &history {
-        let at = first_received.entry((info.force.clone(), info.period)).or_insert(info.received_at);
+        let at = first_received
+            .entry((info.force.clone(), info.period))
+            .or_insert(info.received_at);
         if info.received_at < *at {
             *at = info.received_at;
         }
     }
 
     let mut forces = Vec::new();
-    for force in model::force::forces().iter().filter(|f| scope.contains(&f.code)) {
+    for force in model::force::forces()
+        .iter()
+        .filter(|f| scope.contains(&f.code))
+    {
         let code = &force.code;
-        let mine: Vec<_> = current.iter().filter(|(info, _)| info.force == *code).collect();
+        let mine: Vec<_> = current
+            .iter()
+            .filter(|(info, _)| info.force == *code)
+            .collect();
         let reported: BTreeSet<Period> = mine.iter().map(|(info, _)| info.period).collect();
         let mut on_time = 0;
         let mut late = 0;
@@ -117,7 +134,10 @@ pub fn quality(store: &mut dyn Store, actor: &Actor, scope: &Scope, settings: Qu
                 }
             }
         }
-        let resubmissions = history.iter().filter(|i| i.force == *code && i.revision > 1).count();
+        let resubmissions = history
+            .iter()
+            .filter(|i| i.force == *code && i.revision > 1)
+            .count();
         let rejected = submissions
             .iter()
             .filter(|s| s.outcome == SubmissionOutcome::Rejected && s.force.as_ref() == Some(code))
@@ -127,7 +147,8 @@ pub fn quality(store: &mut dyn Store, actor: &Actor, scope: &Scope, settings: Qu
         let mut grading: BTreeMap<String, usize> = BTreeMap::new();
         let mut records = 0;
         for (table, columns) in codec::RECORD_TABLES {
-            let table = Table::from_name(table).expect("invariant: stored tables are format tables");
+            let table =
+                Table::from_name(table).expect("invariant: stored tables are format tables");
             let mut filled = vec![0usize; columns.len()];
             let mut total = 0;
             for (_, ret) in &mine {
@@ -142,9 +163,14 @@ pub fn quality(store: &mut dyn Store, actor: &Actor, scope: &Scope, settings: Qu
                 }
             }
             records += total;
-            completeness.extend(
-                columns.iter().zip(filled).map(|(column, filled)| ColumnCompleteness { table, column, filled, total }),
-            );
+            completeness.extend(columns.iter().zip(filled).map(|(column, filled)| {
+                ColumnCompleteness {
+                    table,
+                    column,
+                    filled,
+                    total,
+                }
+            }));
         }
         let mut grading: Vec<(String, usize)> = grading.into_iter().collect();
         grading.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -154,7 +180,11 @@ pub fn quality(store: &mut dyn Store, actor: &Actor, scope: &Scope, settings: Qu
             returns: reported.len(),
             on_time,
             late,
-            missing: periods.iter().filter(|p| !reported.contains(p)).copied().collect(),
+            missing: periods
+                .iter()
+                .filter(|p| !reported.contains(p))
+                .copied()
+                .collect(),
             resubmissions,
             rejected,
             records,
@@ -162,19 +192,41 @@ pub fn quality(store: &mut dyn Store, actor: &Actor, scope: &Scope, settings: Qu
             grading,
         });
     }
-    Ok(QualityReport { periods, settings, forces })
+    Ok(QualityReport {
+        periods,
+        settings,
+        forces,
+    })
 }
 
 /// The stored columns and the grading of every record of one table.
 fn encoded(table: Table, ret: &model::Return) -> Vec<(codec::Columns, Option<String>)> {
     match table {
-        Table::Lines => ret.lines.iter().map(|r| (codec::encode_line(r), Some(r.grading.to_string()))).collect(),
-        Table::Nominals => ret.nominals.iter().map(|r| (codec::encode_nominal(r), Some(r.grading.to_string()))).collect(),
-        Table::Locations => {
-            ret.locations.iter().map(|r| (codec::encode_location(r), Some(r.grading.to_string()))).collect()
-        }
-        Table::Vehicles => ret.vehicles.iter().map(|r| (codec::encode_vehicle(r), Some(r.grading.to_string()))).collect(),
-        Table::Events => ret.events.iter().map(|r| (codec::encode_event(r), None)).collect(),
+        Table::Lines => ret
+            .lines
+            .iter()
+            .map(|r| (codec::encode_line(r), Some(r.grading.to_string())))
+            .collect(),
+        Table::Nominals => ret
+            .nominals
+            .iter()
+            .map(|r| (codec::encode_nominal(r), Some(r.grading.to_string())))
+            .collect(),
+        Table::Locations => ret
+            .locations
+            .iter()
+            .map(|r| (codec::encode_location(r), Some(r.grading.to_string())))
+            .collect(),
+        Table::Vehicles => ret
+            .vehicles
+            .iter()
+            .map(|r| (codec::encode_vehicle(r), Some(r.grading.to_string())))
+            .collect(),
+        Table::Events => ret
+            .events
+            .iter()
+            .map(|r| (codec::encode_event(r), None))
+            .collect(),
         Table::Return | Table::Container => Vec::new(),
     }
 }
@@ -184,11 +236,15 @@ fn due(period: Period, due_day: u32) -> DateTime<Utc> {
     let next = period.next();
     let day = due_day.clamp(1, next.last_day().day());
     let date = NaiveDate::from_ymd_opt(next.year(), next.month(), day).unwrap_or(next.last_day());
-    date.and_hms_opt(23, 59, 59).expect("invariant: valid time").and_utc()
+    date.and_hms_opt(23, 59, 59)
+        .expect("invariant: valid time")
+        .and_utc()
 }
 
 fn window(first: Option<Period>, last: Option<Period>) -> Vec<Period> {
-    let (Some(mut period), Some(last)) = (first, last) else { return Vec::new() };
+    let (Some(mut period), Some(last)) = (first, last) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     while period <= last {
         out.push(period);
@@ -206,7 +262,10 @@ mod tests {
         let jan: Period = "2026-01".parse().unwrap();
         assert_eq!(due(jan, 14).to_rfc3339(), "2026-02-14T23:59:59+00:00");
         assert_eq!(due(jan, 31).to_rfc3339(), "2026-02-28T23:59:59+00:00");
-        let window = window(Some("2025-11".parse().unwrap()), Some("2026-02".parse().unwrap()));
+        let window = window(
+            Some("2025-11".parse().unwrap()),
+            Some("2026-02".parse().unwrap()),
+        );
         assert_eq!(window.len(), 4);
     }
 }

@@ -61,7 +61,12 @@ pub struct Summary {
 }
 
 /// Assembles the picture for `scope` and `period` (default: the latest period in scope).
-pub fn summary(store: &mut dyn Store, actor: &Actor, scope: &Scope, period: Option<Period>) -> Result<Summary> {
+pub fn summary(
+    store: &mut dyn Store,
+    actor: &Actor,
+    scope: &Scope,
+    period: Option<Period>,
+) -> Result<Summary> {
     let infos = store.returns(actor, scope, false)?;
     let mut periods: Vec<Period> = infos.iter().map(|i| i.period).collect();
     periods.sort();
@@ -107,7 +112,9 @@ pub fn summary(store: &mut dyn Store, actor: &Actor, scope: &Scope, period: Opti
             bump(&mut summary.lines_by_status, line.status);
             match &line.exporting_force {
                 Some(exporting) if *exporting != info.force => {
-                    *flows.entry((exporting.clone(), info.force.clone())).or_default() += 1;
+                    *flows
+                        .entry((exporting.clone(), info.force.clone()))
+                        .or_default() += 1;
                 }
                 Some(_) => summary.lines_reported_by_exporter += 1,
                 None => {}
@@ -117,24 +124,40 @@ pub fn summary(store: &mut dyn Store, actor: &Actor, scope: &Scope, period: Opti
         for nominal in &ret.nominals {
             bump(&mut summary.nominals_by_role, nominal.role);
             let vulnerable = !nominal.vulnerabilities.is_empty();
-            let child = nominal.dob.is_some_and(|dob| dob.max_age_on(period_end) < 18);
+            let child = nominal
+                .dob
+                .is_some_and(|dob| dob.max_age_on(period_end) < 18);
             summary.vulnerable += usize::from(vulnerable);
             summary.children += usize::from(child);
             summary.vulnerable_children += usize::from(child && vulnerable);
         }
-        summary.cuckooed_addresses +=
-            ret.locations.iter().filter(|l| l.kind == LocationKind::CuckooedAddress).count();
+        summary.cuckooed_addresses += ret
+            .locations
+            .iter()
+            .filter(|l| l.kind == LocationKind::CuckooedAddress)
+            .count();
         for event in &ret.events {
             *events.entry(event.kind).or_default() += 1;
         }
     }
     summary.forces_reporting.sort();
-    summary.forces_missing = in_scope.into_iter().filter(|f| !summary.forces_reporting.contains(f)).collect();
+    summary.forces_missing = in_scope
+        .into_iter()
+        .filter(|f| !summary.forces_reporting.contains(f))
+        .collect();
     summary.flows = flows
         .into_iter()
-        .map(|((exporting, importing), lines)| Flow { exporting, importing, lines })
+        .map(|((exporting, importing), lines)| Flow {
+            exporting,
+            importing,
+            lines,
+        })
         .collect();
-    summary.flows.sort_by(|a, b| b.lines.cmp(&a.lines).then_with(|| a.exporting.cmp(&b.exporting)));
+    summary.flows.sort_by(|a, b| {
+        b.lines
+            .cmp(&a.lines)
+            .then_with(|| a.exporting.cmp(&b.exporting))
+    });
     summary.events_by_kind = events.into_iter().collect();
     Ok(summary)
 }

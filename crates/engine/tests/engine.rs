@@ -16,7 +16,8 @@ fn national() -> Actor {
 }
 
 fn import(store: &mut dyn Store, actor: &Actor, paths: &[PathBuf]) -> Vec<ImportReport> {
-    engine::import(store, actor, paths, &ingest::Limits::default(), &mut |_| {}).expect("import runs")
+    engine::import(store, actor, paths, &ingest::Limits::default(), &mut |_| {})
+        .expect("import runs")
 }
 
 /// A small world without comms data, generated once for the whole test binary.
@@ -25,7 +26,10 @@ fn small_world() -> &'static Path {
     WORLD
         .get_or_init(|| {
             let dir = tempfile::tempdir().expect("temp dir");
-            let config = world::WorldConfig { comms: false, ..world::WorldConfig::default() };
+            let config = world::WorldConfig {
+                comms: false,
+                ..world::WorldConfig::default()
+            };
             world::generate(&config, dir.path(), &mut |_| {}).expect("world generates");
             dir
         })
@@ -66,14 +70,24 @@ fn a_generated_world_imports_without_a_single_error_and_twice_changes_nothing() 
         let reports = import(&mut *store, &national(), &[world.join("returns")]);
         let rejected: Vec<_> = reports.iter().filter(|r| r.is_rejected()).collect();
         assert!(rejected.is_empty(), "{}: rejected {rejected:#?}", db.name());
-        assert!(reports.len() > 20, "{}: only {} returns found", db.name(), reports.len());
-        let xlsx = reports.iter().filter(|r| r.path.extension().is_some_and(|e| e == "xlsx")).count();
+        assert!(
+            reports.len() > 20,
+            "{}: only {} returns found",
+            db.name(),
+            reports.len()
+        );
+        let xlsx = reports
+            .iter()
+            .filter(|r| r.path.extension().is_some_and(|e| e == "xlsx"))
+            .count();
         assert!(xlsx > 0, "the world has workbooks and they import");
 
         let before = data_counts(&mut *store);
         let again = import(&mut *store, &national(), &[world.join("returns")]);
         assert!(
-            again.iter().all(|r| matches!(r.outcome, ImportOutcome::Unchanged { .. })),
+            again
+                .iter()
+                .all(|r| matches!(r.outcome, ImportOutcome::Unchanged { .. })),
             "{}: a second import of the same files must change nothing",
             db.name()
         );
@@ -85,7 +99,8 @@ fn a_generated_world_imports_without_a_single_error_and_twice_changes_nothing() 
 fn returns_written_by_another_generator_import_from_every_container() {
     for db in TestDb::all() {
         let dir = tempfile::tempdir().unwrap();
-        let folder = fixture::write_csv_folder(VALID_RETURN_OTHER_GENERATOR, &dir.path().join("folder"));
+        let folder =
+            fixture::write_csv_folder(VALID_RETURN_OTHER_GENERATOR, &dir.path().join("folder"));
         let zip = dir.path().join("other.zip");
         fixture::write_zip(VALID_RETURN_OTHER_GENERATOR, &zip);
         let xlsx = dir.path().join("other.xlsx");
@@ -95,7 +110,12 @@ fn returns_written_by_another_generator_import_from_every_container() {
         for path in [folder, zip, xlsx] {
             let reports = import(&mut *store, &national(), std::slice::from_ref(&path));
             assert_eq!(reports.len(), 1, "{}: {path:?}", db.name());
-            assert!(!reports[0].is_rejected(), "{}: {path:?} rejected: {:#?}", db.name(), reports[0].outcome);
+            assert!(
+                !reports[0].is_rejected(),
+                "{}: {path:?} rejected: {:#?}",
+                db.name(),
+                reports[0].outcome
+            );
         }
         // Three containers of the same return: one current version, three revisions (the bytes differ).
         let current = store.returns(&national(), &Scope::National, false).unwrap();
@@ -106,7 +126,13 @@ fn returns_written_by_another_generator_import_from_every_container() {
         let (_, latest) = store.load_return(&national(), current[0].id).unwrap();
         for info in &history {
             let (_, ret) = store.load_return(&national(), info.id).unwrap();
-            assert_eq!(ret, latest, "{}: {} differs from the latest", db.name(), info.origin);
+            assert_eq!(
+                ret,
+                latest,
+                "{}: {} differs from the latest",
+                db.name(),
+                info.origin
+            );
         }
     }
 }
@@ -118,21 +144,35 @@ fn a_bad_value_rejects_the_whole_return_and_changes_nothing() {
         let good = fixture::write_csv_folder(VALID_RETURN, &dir.path().join("good"));
         let mut store = db.store();
         let first = import(&mut *store, &national(), &[good]);
-        assert!(!first[0].is_rejected(), "{}: {:#?}", db.name(), first[0].outcome);
+        assert!(
+            !first[0].is_rejected(),
+            "{}: {:#?}",
+            db.name(),
+            first[0].outcome
+        );
         let before = data_counts(&mut *store);
         let current_before = store.returns(&national(), &Scope::National, false).unwrap();
 
         // The same return resubmitted with one unreadable phone number in the second nominal.
         let sections = fixture::parse_fixture(VALID_RETURN);
-        let (_, nominals) = sections.iter().find(|(name, _)| name == "nominals.csv").expect("nominals section");
+        let (_, nominals) = sections
+            .iter()
+            .find(|(name, _)| name == "nominals.csv")
+            .expect("nominals section");
         let header: Vec<&str> = nominals.lines().next().unwrap().split(',').collect();
-        let phone_col = header.iter().position(|c| c.trim() == "phone_numbers").expect("phone_numbers column");
+        let phone_col = header
+            .iter()
+            .position(|c| c.trim() == "phone_numbers")
+            .expect("phone_numbers column");
         let bad_dir = dir.path().join("bad");
         fixture::write_csv_folder(VALID_RETURN, &bad_dir);
         let path = bad_dir.join("nominals.csv");
         let mut records: Vec<Vec<String>> = {
             let mut reader = csv_reader(&path);
-            reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+            reader
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect())
+                .collect()
         };
         records[1][phone_col] = "0770O 900123".to_string();
         write_csv(&path, &header, &records);
@@ -142,15 +182,38 @@ fn a_bad_value_rejects_the_whole_return_and_changes_nothing() {
         assert_eq!(found.len(), 1, "{}: {found:#?}", db.name());
         let problem = &found[0];
         assert_eq!(problem.table, Table::Nominals);
-        assert_eq!(problem.row, Some(3), "the second data row is row 3 (the header is row 1)");
+        assert_eq!(
+            problem.row,
+            Some(3),
+            "the second data row is row 3 (the header is row 1)"
+        );
         assert_eq!(problem.column.as_deref(), Some("phone_numbers"));
-        assert!(problem.value.as_deref().unwrap_or_default().contains("0770O 900123"));
+        assert!(
+            problem
+                .value
+                .as_deref()
+                .unwrap_or_default()
+                .contains("0770O 900123")
+        );
         assert!(!problem.reason.is_empty());
 
-        assert_eq!(before, data_counts(&mut *store), "{}: a rejected return must change nothing", db.name());
-        assert_eq!(current_before, store.returns(&national(), &Scope::National, false).unwrap());
+        assert_eq!(
+            before,
+            data_counts(&mut *store),
+            "{}: a rejected return must change nothing",
+            db.name()
+        );
+        assert_eq!(
+            current_before,
+            store.returns(&national(), &Scope::National, false).unwrap()
+        );
         let log = store.submissions(&national(), &Scope::National).unwrap();
-        assert_eq!(log.last().unwrap().outcome, store::SubmissionOutcome::Rejected, "{}", db.name());
+        assert_eq!(
+            log.last().unwrap().outcome,
+            store::SubmissionOutcome::Rejected,
+            "{}",
+            db.name()
+        );
     }
 }
 
@@ -163,13 +226,19 @@ fn a_resubmission_replaces_the_period_and_keeps_history() {
         fixture::write_csv_folder(VALID_RETURN, &second_dir);
         // The corrected return says who corrected it; any change of content makes a new version.
         let text = std::fs::read_to_string(second_dir.join("return.csv")).unwrap();
-        std::fs::write(second_dir.join("return.csv"), text.replace("submitted_by,", "submitted_by,corrected: ")).unwrap();
+        std::fs::write(
+            second_dir.join("return.csv"),
+            text.replace("submitted_by,", "submitted_by,corrected: "),
+        )
+        .unwrap();
 
         let mut store = db.store();
         assert!(!import(&mut *store, &national(), &[first])[0].is_rejected());
         let reports = import(&mut *store, &national(), &[second_dir]);
         match reports[0].outcome {
-            ImportOutcome::Accepted { revision, replaced, .. } => {
+            ImportOutcome::Accepted {
+                revision, replaced, ..
+            } => {
                 assert_eq!(revision, 2, "{}", db.name());
                 assert!(replaced.is_some(), "{}", db.name());
             }
@@ -177,8 +246,19 @@ fn a_resubmission_replaces_the_period_and_keeps_history() {
         }
         let current = store.returns(&national(), &Scope::National, false).unwrap();
         assert_eq!(current.len(), 1);
-        assert!(current[0].submitted_by.starts_with("corrected: "), "{}: {:?}", db.name(), current[0].submitted_by);
-        assert_eq!(store.returns(&national(), &Scope::National, true).unwrap().len(), 2);
+        assert!(
+            current[0].submitted_by.starts_with("corrected: "),
+            "{}: {:?}",
+            db.name(),
+            current[0].submitted_by
+        );
+        assert_eq!(
+            store
+                .returns(&national(), &Scope::National, true)
+                .unwrap()
+                .len(),
+            2
+        );
     }
 }
 
@@ -190,24 +270,58 @@ fn summary_counts_what_the_return_holds() {
         let mut store = db.store();
         assert!(!import(&mut *store, &national(), &[folder])[0].is_rejected());
         let summary = engine::summary(&mut *store, &national(), &Scope::National, None).unwrap();
-        let (info, ret) = store.load_current(&national(), &Scope::National).unwrap().remove(0);
+        let (info, ret) = store
+            .load_current(&national(), &Scope::National)
+            .unwrap()
+            .remove(0);
 
         assert_eq!(summary.period, Some(info.period));
         assert_eq!(summary.forces_reporting, vec![info.force.clone()]);
-        assert_eq!(summary.forces_missing.len(), 43, "44 forces in the registry, one reported");
+        assert_eq!(
+            summary.forces_missing.len(),
+            43,
+            "44 forces in the registry, one reported"
+        );
         assert_eq!(summary.lines, fixture_rows(VALID_RETURN, "lines.csv"));
         assert_eq!(summary.nominals, fixture_rows(VALID_RETURN, "nominals.csv"));
-        assert_eq!(summary.lines_by_status.iter().map(|(_, n)| n).sum::<usize>(), summary.lines);
-        assert_eq!(summary.nominals_by_role.iter().map(|(_, n)| n).sum::<usize>(), summary.nominals);
-        let with_tokens = ret.nominals.iter().filter(|n| !n.vulnerabilities.is_empty()).count();
+        assert_eq!(
+            summary
+                .lines_by_status
+                .iter()
+                .map(|(_, n)| n)
+                .sum::<usize>(),
+            summary.lines
+        );
+        assert_eq!(
+            summary
+                .nominals_by_role
+                .iter()
+                .map(|(_, n)| n)
+                .sum::<usize>(),
+            summary.nominals
+        );
+        let with_tokens = ret
+            .nominals
+            .iter()
+            .filter(|n| !n.vulnerabilities.is_empty())
+            .count();
         assert_eq!(summary.vulnerable, with_tokens);
         assert!(summary.children <= summary.nominals);
-        assert_eq!(summary.events_by_kind.iter().map(|(_, n)| n).sum::<usize>(), fixture_rows(VALID_RETURN, "events.csv"));
+        assert_eq!(
+            summary.events_by_kind.iter().map(|(_, n)| n).sum::<usize>(),
+            fixture_rows(VALID_RETURN, "events.csv")
+        );
 
         // A force analyst of another force sees nothing of it, and may not ask.
         let outsider = Actor::force("outsider", "kent".parse().unwrap());
         assert!(engine::summary(&mut *store, &outsider, &Scope::National, None).is_err());
-        let own = engine::summary(&mut *store, &outsider, &Scope::Force("kent".parse().unwrap()), None).unwrap();
+        let own = engine::summary(
+            &mut *store,
+            &outsider,
+            &Scope::Force("kent".parse().unwrap()),
+            None,
+        )
+        .unwrap();
         assert_eq!(own.period, None);
     }
 }
@@ -227,11 +341,20 @@ fn quality_reports_lateness_completeness_grading_and_rejections() {
         std::fs::write(bad.join("lines.csv"), lines.replacen("2-B-P", "9-Z-Q", 1)).unwrap();
         assert!(import(&mut *store, &national(), &[bad])[0].is_rejected());
 
-        let report = engine::quality(&mut *store, &national(), &Scope::National, engine::QualitySettings::default()).unwrap();
+        let report = engine::quality(
+            &mut *store,
+            &national(),
+            &Scope::National,
+            engine::QualitySettings::default(),
+        )
+        .unwrap();
         assert_eq!(report.forces.len(), 44);
         let mine = report.forces.iter().find(|f| f.force == force).unwrap();
         assert_eq!(mine.returns, 1);
-        assert_eq!(mine.late, 1, "received today, long after the period's due date");
+        assert_eq!(
+            mine.late, 1,
+            "received today, long after the period's due date"
+        );
         assert_eq!(mine.on_time, 0);
         assert_eq!(mine.rejected, 1);
         assert!(mine.missing.is_empty());
@@ -241,7 +364,11 @@ fn quality_reports_lateness_completeness_grading_and_rejections() {
             .iter()
             .find(|c| c.table == Table::Nominals && c.column == "nominal_ref")
             .unwrap();
-        assert_eq!((refs.filled, refs.total), (nominal_rows, nominal_rows), "a required column is always filled");
+        assert_eq!(
+            (refs.filled, refs.total),
+            (nominal_rows, nominal_rows),
+            "a required column is always filled"
+        );
         let graded: usize = mine.grading.iter().map(|(_, n)| n).sum();
         let expected = fixture_rows(VALID_RETURN, "lines.csv")
             + nominal_rows
@@ -249,7 +376,11 @@ fn quality_reports_lateness_completeness_grading_and_rejections() {
             + fixture_rows(VALID_RETURN, "vehicles.csv");
         assert_eq!(graded, expected, "every graded record counted once");
         let others = report.forces.iter().filter(|f| f.force != force);
-        assert!(others.clone().all(|f| f.returns == 0 && f.missing.len() == report.periods.len()));
+        assert!(
+            others
+                .clone()
+                .all(|f| f.returns == 0 && f.missing.len() == report.periods.len())
+        );
     }
 }
 

@@ -1069,6 +1069,53 @@ mod tests {
         assert_eq!(EVENT_COLUMNS.len(), 10);
     }
 
+    /// Maps a lines header written as `header` (comma-separated) and renders where each
+    /// published column was found, then the problems.
+    fn check_header(header: &str, expect: &str) {
+        let raw = RawTable::new(
+            Table::Lines,
+            "lines.csv",
+            header.split(',').map(str::to_string).collect(),
+        );
+        let mut problems = Problems::new(100);
+        let mapped = Header::map(&raw, LINE_COLUMNS, &mut problems);
+        let mut got: Vec<String> = LINE_COLUMNS
+            .iter()
+            .zip(&mapped.positions)
+            .filter_map(|(col, position)| position.map(|at| format!("{}@{at}", col.name)))
+            .collect();
+        got.extend(problems.into_vec().iter().map(ToString::to_string));
+        assert_eq!(got.join("\n"), expect.trim(), "header {header:?}");
+    }
+
+    #[test]
+    fn headers() {
+        check_header(
+            "line_ref,line_name,status,grading",
+            "line_ref@0\nline_name@1\nstatus@2\ngrading@3",
+        );
+        check_header(
+            " GRADING , Status,LINE_NAME,Line_Ref,notes",
+            "line_ref@3\nline_name@2\nstatus@1\ngrading@0\nnotes@4",
+        );
+        check_header(
+            "line_ref,line_name,status",
+            "line_ref@0\nline_name@1\nstatus@2\nlines row 1 column grading: missing required column",
+        );
+        check_header(
+            "line_ref,line_name,status,grading,,",
+            "line_ref@0\nline_name@1\nstatus@2\ngrading@3",
+        );
+        check_header(
+            "line_ref,line_name,status,grading,line_ref",
+            "line_ref@0\nline_name@1\nstatus@2\ngrading@3\nlines row 1 column line_ref value \"line_ref\": duplicate column: line_ref appears more than once",
+        );
+        check_header(
+            "line_ref,line_name,status,grading,colour",
+            "line_ref@0\nline_name@1\nstatus@2\ngrading@3\nlines row 1 column colour value \"colour\": unknown column: the lines table's columns are line_ref, line_name, deal_numbers, exporting_force, exporting_area, importing_areas, drugs, status, violence, weapons, cuckooing, ocg_urn, first_reported, last_reported, grading, notes",
+        );
+    }
+
     #[test]
     fn quantities() {
         let check = |input: &str, expect: &str| {

@@ -24,8 +24,12 @@ pub enum UserRole {
 
 impl UserRole {
     /// Every role.
-    pub const ALL: [UserRole; 4] =
-        [UserRole::ForceAnalyst, UserRole::RegionalAnalyst, UserRole::NationalAnalyst, UserRole::InformationManager];
+    pub const ALL: [UserRole; 4] = [
+        UserRole::ForceAnalyst,
+        UserRole::RegionalAnalyst,
+        UserRole::NationalAnalyst,
+        UserRole::InformationManager,
+    ];
 
     /// The role's word.
     pub fn as_str(&self) -> &'static str {
@@ -102,22 +106,38 @@ pub struct Actor {
 impl Actor {
     /// A national analyst.
     pub fn national(user: impl Into<String>) -> Actor {
-        Actor { user: user.into(), role: UserRole::NationalAnalyst, home: Scope::National }
+        Actor {
+            user: user.into(),
+            role: UserRole::NationalAnalyst,
+            home: Scope::National,
+        }
     }
 
     /// A regional analyst of `region`.
     pub fn regional(user: impl Into<String>, region: RegionCode) -> Actor {
-        Actor { user: user.into(), role: UserRole::RegionalAnalyst, home: Scope::Region(region) }
+        Actor {
+            user: user.into(),
+            role: UserRole::RegionalAnalyst,
+            home: Scope::Region(region),
+        }
     }
 
     /// A force analyst of `force`.
     pub fn force(user: impl Into<String>, force: ForceCode) -> Actor {
-        Actor { user: user.into(), role: UserRole::ForceAnalyst, home: Scope::Force(force) }
+        Actor {
+            user: user.into(),
+            role: UserRole::ForceAnalyst,
+            home: Scope::Force(force),
+        }
     }
 
     /// An information manager (audit only).
     pub fn information_manager(user: impl Into<String>) -> Actor {
-        Actor { user: user.into(), role: UserRole::InformationManager, home: Scope::National }
+        Actor {
+            user: user.into(),
+            role: UserRole::InformationManager,
+            home: Scope::National,
+        }
     }
 
     /// The user's name.
@@ -156,7 +176,10 @@ impl Actor {
 
     /// Whether the actor may read the audit log.
     pub fn may_read_audit(&self) -> bool {
-        matches!(self.role, UserRole::InformationManager | UserRole::NationalAnalyst)
+        matches!(
+            self.role,
+            UserRole::InformationManager | UserRole::NationalAnalyst
+        )
     }
 }
 

@@ -19,11 +19,17 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, ValueError> {
     } else if let Some((d, m, y)) = split3(text, '/') {
         (y, m, d)
     } else {
-        return Err(ValueError::new("not a date: write YYYY-MM-DD or DD/MM/YYYY"));
+        return Err(ValueError::new(
+            "not a date: write YYYY-MM-DD or DD/MM/YYYY",
+        ));
     };
     let (year, month, day) = match (digits(year, 4), digits(month, 2), digits(day, 2)) {
         (Some(y), Some(m), Some(d)) => (y, m, d),
-        _ => return Err(ValueError::new("not a date: write YYYY-MM-DD or DD/MM/YYYY")),
+        _ => {
+            return Err(ValueError::new(
+                "not a date: write YYYY-MM-DD or DD/MM/YYYY",
+            ));
+        }
     };
     NaiveDate::from_ymd_opt(year as i32, month, day)
         .ok_or_else(|| ValueError::new("no such day in the calendar"))
@@ -95,7 +101,9 @@ impl PartialDate {
 
     /// Highest age this date could mean on `on`, saturating at 0 for dates after `on`.
     pub fn max_age_on(&self, on: NaiveDate) -> i32 {
-        on.years_since(self.earliest_possible()).map(|y| y as i32).unwrap_or(0)
+        on.years_since(self.earliest_possible())
+            .map(|y| y as i32)
+            .unwrap_or(0)
     }
 
     fn earliest_possible(&self) -> NaiveDate {
@@ -181,10 +189,19 @@ mod tests {
         check_date(" 01/03/2026 ", "2026-03-01");
         check_date("1/3/2026", "2026-03-01");
         check_date("2026-02-30", "error: no such day in the calendar");
-        check_date("03/01/26", "error: not a date: write YYYY-MM-DD or DD/MM/YYYY");
-        check_date("2026-3-1x", "error: not a date: write YYYY-MM-DD or DD/MM/YYYY");
+        check_date(
+            "03/01/26",
+            "error: not a date: write YYYY-MM-DD or DD/MM/YYYY",
+        );
+        check_date(
+            "2026-3-1x",
+            "error: not a date: write YYYY-MM-DD or DD/MM/YYYY",
+        );
         check_date("", "error: not a date: write YYYY-MM-DD or DD/MM/YYYY");
-        check_date("１９９９-01-01", "error: not a date: write YYYY-MM-DD or DD/MM/YYYY");
+        check_date(
+            "１９９９-01-01",
+            "error: not a date: write YYYY-MM-DD or DD/MM/YYYY",
+        );
     }
 
     fn check_dob(input: &str, expect: &str) {
@@ -202,16 +219,28 @@ mod tests {
         check_dob("2009-13", "error: no such month");
         check_dob("14/07/2009", "2009-07-14");
         check_dob("2009-07-14", "2009-07-14");
-        check_dob("July 2009", "error: not a date of birth: write YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY");
-        check_dob("0999", "error: not a date of birth: write YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY");
+        check_dob(
+            "July 2009",
+            "error: not a date of birth: write YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY",
+        );
+        check_dob(
+            "0999",
+            "error: not a date of birth: write YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY",
+        );
     }
 
     #[test]
     fn ages() {
         let on = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
-        assert_eq!("2009-07-14".parse::<PartialDate>().unwrap().age_on(on), Some(16));
+        assert_eq!(
+            "2009-07-14".parse::<PartialDate>().unwrap().age_on(on),
+            Some(16)
+        );
         assert_eq!("2009-06".parse::<PartialDate>().unwrap().age_on(on), None);
-        assert_eq!("2009-05".parse::<PartialDate>().unwrap().age_on(on), Some(17));
+        assert_eq!(
+            "2009-05".parse::<PartialDate>().unwrap().age_on(on),
+            Some(17)
+        );
         assert_eq!("2009".parse::<PartialDate>().unwrap().age_on(on), None);
         assert_eq!("2009".parse::<PartialDate>().unwrap().max_age_on(on), 17);
     }

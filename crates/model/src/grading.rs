@@ -72,7 +72,8 @@ impl FromStr for Grading {
 
     /// Accepts `2-B-P` (case-insensitive, spaces around the parts ignored).
     fn from_str(s: &str) -> Result<Self, ValueError> {
-        const HINT: &str = "not a 3x5x2 grading: write source 1-3, intelligence A-E, handling P or C, e.g. 2-B-P";
+        const HINT: &str =
+            "not a 3x5x2 grading: write source 1-3, intelligence A-E, handling P or C, e.g. 2-B-P";
         let parts: Vec<&str> = s.trim().split('-').map(str::trim).collect();
         let [source, intelligence, handling] = parts.as_slice() else {
             return Err(ValueError::new(HINT));
@@ -96,13 +97,21 @@ impl FromStr for Grading {
             "C" => HandlingCode::C,
             _ => return Err(ValueError::new(HINT)),
         };
-        Ok(Grading { source, intelligence, handling })
+        Ok(Grading {
+            source,
+            intelligence,
+            handling,
+        })
     }
 }
 
 impl fmt::Display for Grading {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{:?}-{:?}", self.source as u8, self.intelligence, self.handling)
+        write!(
+            f,
+            "{}-{:?}-{:?}",
+            self.source as u8, self.intelligence, self.handling
+        )
     }
 }
 
@@ -113,9 +122,17 @@ mod tests {
     #[test]
     fn reads_and_writes_3x5x2() {
         assert_eq!("2-B-P".parse::<Grading>().unwrap().to_string(), "2-B-P");
-        assert_eq!(" 1 - a - c ".parse::<Grading>().unwrap().to_string(), "1-A-C");
-        for bad in ["B2", "2B P", "4-B-P", "2-F-P", "2-B-1", "2-B-P-X", "", "B-2-P"] {
-            assert!(bad.parse::<Grading>().is_err(), "{bad:?} should be rejected");
+        assert_eq!(
+            " 1 - a - c ".parse::<Grading>().unwrap().to_string(),
+            "1-A-C"
+        );
+        for bad in [
+            "B2", "2B P", "4-B-P", "2-F-P", "2-B-1", "2-B-P-X", "", "B-2-P",
+        ] {
+            assert!(
+                bad.parse::<Grading>().is_err(),
+                "{bad:?} should be rejected"
+            );
         }
     }
 }

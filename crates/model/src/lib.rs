@@ -20,7 +20,7 @@ pub mod submission;
 pub mod vocab;
 
 pub use access::{Actor, Scope, UserRole};
-pub use date::{parse_date, PartialDate};
+pub use date::{PartialDate, parse_date};
 pub use force::{Force, ForceCode, RegionCode};
 pub use grading::Grading;
 pub use ids::{ReturnId, SubmissionId};

@@ -43,7 +43,11 @@ impl PhoneNumber {
                 '0'..='9' => digits.push(ch),
                 '+' if i == 0 => plus = true,
                 ' ' | '-' | '(' | ')' | '.' | '\u{a0}' | '\t' | '/' => {}
-                _ => return Err(ValueError::new("not a phone number: only digits, spaces, +, -, ( ) allowed")),
+                _ => {
+                    return Err(ValueError::new(
+                        "not a phone number: only digits, spaces, +, -, ( ) allowed",
+                    ));
+                }
             }
         }
         if digits.is_empty() {
@@ -77,7 +81,9 @@ impl PhoneNumber {
 
 fn uk(national: &str) -> Result<PhoneNumber, ValueError> {
     let first = national.as_bytes().first().copied().unwrap_or(b'0');
-    if !(9..=10).contains(&national.len()) || !matches!(first, b'1' | b'2' | b'3' | b'5' | b'7' | b'8' | b'9') {
+    if !(9..=10).contains(&national.len())
+        || !matches!(first, b'1' | b'2' | b'3' | b'5' | b'7' | b'8' | b'9')
+    {
         return Err(ValueError::new(
             "not a UK phone number: after 0 (or +44) come 9 or 10 digits starting 1, 2, 3, 5, 7, 8 or 9",
         ));
@@ -90,9 +96,13 @@ fn foreign(number: &str) -> Result<PhoneNumber, ValueError> {
     let parsed = phonenumber::parse(None, &candidate)
         .map_err(|_| ValueError::new("not a phone number this country's numbering plan allows"))?;
     if !phonenumber::is_valid(&parsed) {
-        return Err(ValueError::new("not a phone number this country's numbering plan allows"));
+        return Err(ValueError::new(
+            "not a phone number this country's numbering plan allows",
+        ));
     }
-    Ok(PhoneNumber(parsed.format().mode(phonenumber::Mode::E164).to_string()))
+    Ok(PhoneNumber(
+        parsed.format().mode(phonenumber::Mode::E164).to_string(),
+    ))
 }
 
 impl FromStr for PhoneNumber {
@@ -153,9 +163,21 @@ mod tests {
     #[test]
     fn unreadable_numbers_are_errors() {
         check("", "error: not a phone number: no digits");
-        check("07700 9001", "error: not a UK phone number: after 0 (or +44) come 9 or 10 digits starting 1, 2, 3, 5, 7, 8 or 9");
-        check("06700 900123", "error: not a UK phone number: after 0 (or +44) come 9 or 10 digits starting 1, 2, 3, 5, 7, 8 or 9");
-        check("0770O 900123", "error: not a phone number: only digits, spaces, +, -, ( ) allowed");
-        check("12345", "error: not a UK or international phone number: write 07700 900123, +44 7700 900123 or +<country code> ...");
+        check(
+            "07700 9001",
+            "error: not a UK phone number: after 0 (or +44) come 9 or 10 digits starting 1, 2, 3, 5, 7, 8 or 9",
+        );
+        check(
+            "06700 900123",
+            "error: not a UK phone number: after 0 (or +44) come 9 or 10 digits starting 1, 2, 3, 5, 7, 8 or 9",
+        );
+        check(
+            "0770O 900123",
+            "error: not a phone number: only digits, spaces, +, -, ( ) allowed",
+        );
+        check(
+            "12345",
+            "error: not a UK or international phone number: write 07700 900123, +44 7700 900123 or +<country code> ...",
+        );
     }
 }

@@ -27,7 +27,9 @@ impl Postcode {
     /// The postcode district's area letters (`SW`).
     pub fn area(&self) -> &str {
         let outward = self.outward();
-        let end = outward.find(|c: char| c.is_ascii_digit()).unwrap_or(outward.len());
+        let end = outward
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(outward.len());
         &outward[..end]
     }
 }
@@ -37,7 +39,11 @@ impl FromStr for Postcode {
 
     /// Accepts any spacing and case: `sw1a1aa`, `SW1A  1AA`.
     fn from_str(s: &str) -> Result<Self, ValueError> {
-        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let compact: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         const HINT: &str = "not a UK postcode (e.g. SW1A 1AA)";
         if compact == "GIR0AA" {
             return Ok(Postcode("GIR 0AA".into()));
@@ -53,9 +59,20 @@ impl FromStr for Postcode {
         // Outward shapes: A9, A99, AA9, AA99, A9A, AA9A.
         let shape: String = outward
             .chars()
-            .map(|c| if c.is_ascii_digit() { '9' } else if c.is_ascii_alphabetic() { 'A' } else { '?' })
+            .map(|c| {
+                if c.is_ascii_digit() {
+                    '9'
+                } else if c.is_ascii_alphabetic() {
+                    'A'
+                } else {
+                    '?'
+                }
+            })
             .collect();
-        let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
+        let outward_ok = matches!(
+            shape.as_str(),
+            "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A"
+        );
         if !inward_ok || !outward_ok {
             return Err(ValueError::new(HINT));
         }
@@ -128,14 +145,21 @@ impl FromStr for PncId {
     /// The check letter is read but not verified: its algorithm is not published.
     fn from_str(s: &str) -> Result<Self, ValueError> {
         const HINT: &str = "not a PNC id: write YY/NNNNNNNL, e.g. 19/1234567A";
-        let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
-        let (year, rest) = compact.split_once('/').ok_or_else(|| ValueError::new(HINT))?;
+        let compact: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let (year, rest) = compact
+            .split_once('/')
+            .ok_or_else(|| ValueError::new(HINT))?;
         let year_ok = year.len() == 2 && year.bytes().all(|b| b.is_ascii_digit());
         let Some(letter) = rest.chars().last().filter(|c| c.is_ascii_uppercase()) else {
             return Err(ValueError::new(HINT));
         };
         let number = &rest[..rest.len() - 1];
-        let number_ok = (1..=7).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit());
+        let number_ok =
+            (1..=7).contains(&number.len()) && number.bytes().all(|b| b.is_ascii_digit());
         if !year_ok || !number_ok {
             return Err(ValueError::new(HINT));
         }
@@ -184,9 +208,18 @@ mod tests {
         check::<Vrm>("A123 BCD", "A123BCD");
         check::<Vrm>("ABC 1", "ABC1");
         check::<Vrm>("AB12-CDE", "AB12CDE");
-        check::<Vrm>("ABCDEFGH", "error: not a UK registration mark: 2 to 7 letters and digits, with at least one of each");
-        check::<Vrm>("ABCDE", "error: not a UK registration mark: 2 to 7 letters and digits, with at least one of each");
-        check::<Vrm>("AB12 CD!", "error: not a UK registration mark: 2 to 7 letters and digits, with at least one of each");
+        check::<Vrm>(
+            "ABCDEFGH",
+            "error: not a UK registration mark: 2 to 7 letters and digits, with at least one of each",
+        );
+        check::<Vrm>(
+            "ABCDE",
+            "error: not a UK registration mark: 2 to 7 letters and digits, with at least one of each",
+        );
+        check::<Vrm>(
+            "AB12 CD!",
+            "error: not a UK registration mark: 2 to 7 letters and digits, with at least one of each",
+        );
     }
 
     #[test]
@@ -194,8 +227,17 @@ mod tests {
         check::<PncId>("19/1234567A", "19/1234567A");
         check::<PncId>("19/123a", "19/0000123A");
         check::<PncId>("19 / 1234567 A", "19/1234567A");
-        check::<PncId>("1234567A", "error: not a PNC id: write YY/NNNNNNNL, e.g. 19/1234567A");
-        check::<PncId>("19/12345678A", "error: not a PNC id: write YY/NNNNNNNL, e.g. 19/1234567A");
-        check::<PncId>("19/1234567", "error: not a PNC id: write YY/NNNNNNNL, e.g. 19/1234567A");
+        check::<PncId>(
+            "1234567A",
+            "error: not a PNC id: write YY/NNNNNNNL, e.g. 19/1234567A",
+        );
+        check::<PncId>(
+            "19/12345678A",
+            "error: not a PNC id: write YY/NNNNNNNL, e.g. 19/1234567A",
+        );
+        check::<PncId>(
+            "19/1234567",
+            "error: not a PNC id: write YY/NNNNNNNL, e.g. 19/1234567A",
+        );
     }
 }

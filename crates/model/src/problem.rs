@@ -26,7 +26,14 @@ pub enum Table {
 
 impl Table {
     /// The tables of the return, required first.
-    pub const ALL: [Table; 6] = [Table::Return, Table::Lines, Table::Nominals, Table::Locations, Table::Vehicles, Table::Events];
+    pub const ALL: [Table; 6] = [
+        Table::Return,
+        Table::Lines,
+        Table::Nominals,
+        Table::Locations,
+        Table::Vehicles,
+        Table::Events,
+    ];
 
     /// The table's name as the published format spells it (`-` for the container).
     pub fn as_str(&self) -> &'static str {
@@ -43,7 +50,9 @@ impl Table {
 
     /// The table of this name (case-insensitive), if any.
     pub fn from_name(name: &str) -> Option<Table> {
-        Table::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(name.trim()))
+        Table::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name.trim()))
     }
 
     /// Whether a return must contain this table.
@@ -76,11 +85,23 @@ pub struct Problem {
 impl Problem {
     /// A problem with the container or a whole table.
     pub fn table(table: Table, reason: impl Into<String>) -> Problem {
-        Problem { table, row: None, column: None, value: None, reason: reason.into() }
+        Problem {
+            table,
+            row: None,
+            column: None,
+            value: None,
+            reason: reason.into(),
+        }
     }
 
     /// A problem with one cell.
-    pub fn cell(table: Table, row: u32, column: &str, value: &str, reason: impl Into<String>) -> Problem {
+    pub fn cell(
+        table: Table,
+        row: u32,
+        column: &str,
+        value: &str,
+        reason: impl Into<String>,
+    ) -> Problem {
         Problem {
             table,
             row: Some(row),

@@ -11,8 +11,9 @@ use std::str::FromStr;
 use chrono::{Datelike, NaiveDate};
 
 use crate::{
-    Drug, EventKind, ForceCode, Gender, Grading, LineStatus, LocationKind, PartialDate, PhoneNumber,
-    PncId, Postcode, Role, ValueError, VehicleKind, Violence, Vrm, Vulnerability, Weapon, YesNo,
+    Drug, EventKind, ForceCode, Gender, Grading, LineStatus, LocationKind, PartialDate,
+    PhoneNumber, PncId, Postcode, Role, ValueError, VehicleKind, Violence, Vrm, Vulnerability,
+    Weapon, YesNo,
 };
 
 /// Defines a newtype for a force's own reference to a record.
@@ -66,7 +67,8 @@ pub struct Period {
 impl Period {
     /// The period of `year`-`month`; `None` for a month outside 1..=12.
     pub fn new(year: i32, month: u32) -> Option<Period> {
-        ((1..=12).contains(&month) && (1000..=9999).contains(&year)).then_some(Period { year, month })
+        ((1..=12).contains(&month) && (1000..=9999).contains(&year))
+            .then_some(Period { year, month })
     }
 
     /// The year.
@@ -86,21 +88,33 @@ impl Period {
 
     /// The last day of the month.
     pub fn last_day(&self) -> NaiveDate {
-        self.next().first_day().pred_opt().expect("invariant: valid period")
+        self.next()
+            .first_day()
+            .pred_opt()
+            .expect("invariant: valid period")
     }
 
     /// The following month.
     pub fn next(&self) -> Period {
         if self.month == 12 {
-            Period { year: self.year + 1, month: 1 }
+            Period {
+                year: self.year + 1,
+                month: 1,
+            }
         } else {
-            Period { year: self.year, month: self.month + 1 }
+            Period {
+                year: self.year,
+                month: self.month + 1,
+            }
         }
     }
 
     /// The period containing `date`.
     pub fn of(date: NaiveDate) -> Period {
-        Period { year: date.year(), month: date.month() }
+        Period {
+            year: date.year(),
+            month: date.month(),
+        }
     }
 }
 
@@ -115,7 +129,11 @@ impl FromStr for Period {
         if year.len() != 4 || month.len() != 2 {
             return Err(hint());
         }
-        if !year.bytes().chain(month.bytes()).all(|b| b.is_ascii_digit()) {
+        if !year
+            .bytes()
+            .chain(month.bytes())
+            .all(|b| b.is_ascii_digit())
+        {
             return Err(hint());
         }
         let year: i32 = year.parse().map_err(|_| hint())?;
@@ -316,7 +334,11 @@ pub struct Return {
 impl Return {
     /// Number of records in all tables (the header not counted).
     pub fn record_count(&self) -> usize {
-        self.lines.len() + self.nominals.len() + self.locations.len() + self.vehicles.len() + self.events.len()
+        self.lines.len()
+            + self.nominals.len()
+            + self.locations.len()
+            + self.vehicles.len()
+            + self.events.len()
     }
 }
 
@@ -328,7 +350,10 @@ mod tests {
     fn periods() {
         let p: Period = "2026-02".parse().unwrap();
         assert_eq!(p.last_day().to_string(), "2026-02-28");
-        assert_eq!("2025-12".parse::<Period>().unwrap().next().to_string(), "2026-01");
+        assert_eq!(
+            "2025-12".parse::<Period>().unwrap().next().to_string(),
+            "2026-01"
+        );
         assert!("2026-13".parse::<Period>().is_err());
         assert!("2026-1".parse::<Period>().is_err());
         assert!("26-01".parse::<Period>().is_err());

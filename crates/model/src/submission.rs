@@ -84,4 +84,3 @@ impl Submission {
         self.files.iter().map(|f| f.bytes.len() as u64).sum()
     }
 }
-

@@ -329,15 +329,17 @@ impl FromStr for Vulnerability {
     fn from_str(s: &str) -> Result<Self, ValueError> {
         let (word, count) = match s.split_once(':') {
             Some((word, count)) => {
-                let count: u32 = count
-                    .trim()
-                    .parse()
-                    .map_err(|_| ValueError::new("a vulnerability count after ':' must be a whole number"))?;
+                let count: u32 = count.trim().parse().map_err(|_| {
+                    ValueError::new("a vulnerability count after ':' must be a whole number")
+                })?;
                 (word, Some(count))
             }
             None => (s, None),
         };
-        Ok(Vulnerability { kind: word.parse()?, count })
+        Ok(Vulnerability {
+            kind: word.parse()?,
+            count,
+        })
     }
 }
 
@@ -359,7 +361,10 @@ mod tests {
         for status in LineStatus::ALL {
             assert_eq!(status.as_str().parse::<LineStatus>().unwrap(), *status);
         }
-        assert_eq!(" Active_Investigation ".parse::<LineStatus>().unwrap(), LineStatus::ActiveInvestigation);
+        assert_eq!(
+            " Active_Investigation ".parse::<LineStatus>().unwrap(),
+            LineStatus::ActiveInvestigation
+        );
         assert_eq!(EventKind::ALL.len(), 27);
         assert_eq!(VulnerabilityKind::ALL.len(), 20);
         let err = "open".parse::<LineStatus>().unwrap_err().to_string();
@@ -371,7 +376,13 @@ mod tests {
 
     #[test]
     fn vulnerability_tokens() {
-        assert_eq!("missing_episodes:3".parse::<Vulnerability>().unwrap().to_string(), "missing_episodes:3");
+        assert_eq!(
+            "missing_episodes:3"
+                .parse::<Vulnerability>()
+                .unwrap()
+                .to_string(),
+            "missing_episodes:3"
+        );
         assert_eq!("looked_after".parse::<Vulnerability>().unwrap().count, None);
         assert!("missing_episodes:x".parse::<Vulnerability>().is_err());
         assert!("lonely".parse::<Vulnerability>().is_err());

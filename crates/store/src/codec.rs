@@ -19,27 +19,80 @@ pub type Columns = Vec<Option<String>>;
 
 /// Columns of the stored `lines` table.
 pub const LINE_COLUMNS: &[&str] = &[
-    "line_ref", "line_name", "deal_numbers", "exporting_force", "exporting_area", "importing_areas", "drugs", "status",
-    "violence", "weapons", "cuckooing", "ocg_urn", "first_reported", "last_reported", "grading", "notes",
+    "line_ref",
+    "line_name",
+    "deal_numbers",
+    "exporting_force",
+    "exporting_area",
+    "importing_areas",
+    "drugs",
+    "status",
+    "violence",
+    "weapons",
+    "cuckooing",
+    "ocg_urn",
+    "first_reported",
+    "last_reported",
+    "grading",
+    "notes",
 ];
 
 /// Columns of the stored `nominals` table.
 pub const NOMINAL_COLUMNS: &[&str] = &[
-    "nominal_ref", "surname", "forenames", "aliases", "dob", "gender", "pnc_id", "address", "postcode", "phone_numbers",
-    "role", "line_refs", "times_come_to_notice", "last_contact", "vulnerabilities", "grading", "notes",
+    "nominal_ref",
+    "surname",
+    "forenames",
+    "aliases",
+    "dob",
+    "gender",
+    "pnc_id",
+    "address",
+    "postcode",
+    "phone_numbers",
+    "role",
+    "line_refs",
+    "times_come_to_notice",
+    "last_contact",
+    "vulnerabilities",
+    "grading",
+    "notes",
 ];
 
 /// Columns of the stored `locations` table.
-pub const LOCATION_COLUMNS: &[&str] =
-    &["location_ref", "address", "postcode", "kind", "line_refs", "nominal_refs", "first_reported", "grading"];
+pub const LOCATION_COLUMNS: &[&str] = &[
+    "location_ref",
+    "address",
+    "postcode",
+    "kind",
+    "line_refs",
+    "nominal_refs",
+    "first_reported",
+    "grading",
+];
 
 /// Columns of the stored `vehicles` table.
-pub const VEHICLE_COLUMNS: &[&str] =
-    &["vrm", "make", "model", "colour", "kind", "line_refs", "nominal_refs", "grading"];
+pub const VEHICLE_COLUMNS: &[&str] = &[
+    "vrm",
+    "make",
+    "model",
+    "colour",
+    "kind",
+    "line_refs",
+    "nominal_refs",
+    "grading",
+];
 
 /// Columns of the stored `events` table.
 pub const EVENT_COLUMNS: &[&str] = &[
-    "event_ref", "kind", "date", "nominal_refs", "line_refs", "location_ref", "force_area", "quantity", "outcome",
+    "event_ref",
+    "kind",
+    "date",
+    "nominal_refs",
+    "line_refs",
+    "location_ref",
+    "force_area",
+    "quantity",
+    "outcome",
     "notes",
 ];
 
@@ -171,7 +224,11 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn new(table: &'static str, names: &'static [&'static str], cols: &'a [Option<String>]) -> Result<Self> {
+    fn new(
+        table: &'static str,
+        names: &'static [&'static str],
+        cols: &'a [Option<String>],
+    ) -> Result<Self> {
         if cols.len() != names.len() {
             return Err(Error::Corrupt {
                 table,
@@ -183,7 +240,11 @@ impl<'a> Reader<'a> {
     }
 
     fn corrupt(&self, i: usize, reason: impl Into<String>) -> Error {
-        Error::Corrupt { table: self.table, column: self.names[i], reason: reason.into() }
+        Error::Corrupt {
+            table: self.table,
+            column: self.names[i],
+            reason: reason.into(),
+        }
     }
 
     fn text(&self, i: usize) -> Option<String> {
@@ -191,7 +252,9 @@ impl<'a> Reader<'a> {
     }
 
     fn required(&self, i: usize) -> Result<String> {
-        self.cols[i].clone().ok_or_else(|| self.corrupt(i, "missing a required value"))
+        self.cols[i]
+            .clone()
+            .ok_or_else(|| self.corrupt(i, "missing a required value"))
     }
 
     fn one<T: FromStr>(&self, i: usize) -> Result<Option<T>>
@@ -200,7 +263,10 @@ impl<'a> Reader<'a> {
     {
         match &self.cols[i] {
             None => Ok(None),
-            Some(s) => s.parse().map(Some).map_err(|e: T::Err| self.corrupt(i, format!("{s:?}: {e}"))),
+            Some(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|e: T::Err| self.corrupt(i, format!("{s:?}: {e}"))),
         }
     }
 
@@ -208,7 +274,8 @@ impl<'a> Reader<'a> {
     where
         T::Err: Display,
     {
-        self.one(i)?.ok_or_else(|| self.corrupt(i, "missing a required value"))
+        self.one(i)?
+            .ok_or_else(|| self.corrupt(i, "missing a required value"))
     }
 
     fn list<T: FromStr>(&self, i: usize) -> Result<Vec<T>>
@@ -219,7 +286,10 @@ impl<'a> Reader<'a> {
             None => Ok(Vec::new()),
             Some(s) => s
                 .split(';')
-                .map(|part| part.parse().map_err(|e: T::Err| self.corrupt(i, format!("{part:?}: {e}"))))
+                .map(|part| {
+                    part.parse()
+                        .map_err(|e: T::Err| self.corrupt(i, format!("{part:?}: {e}")))
+                })
                 .collect(),
         }
     }

@@ -46,7 +46,9 @@ pub enum Error {
         reason: String,
     },
     /// The database was written by a newer crossline.
-    #[error("the database is at schema version {found}, newer than this program's {supported}; upgrade crossline")]
+    #[error(
+        "the database is at schema version {found}, newer than this program's {supported}; upgrade crossline"
+    )]
     SchemaTooNew {
         /// The version found.
         found: i64,
@@ -75,7 +77,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///   when the actor's role does not allow it.
 pub trait Store: Send {
     /// Stores a validated return for `actor`, replacing the force's current version for the period.
-    fn submit_return(&mut self, actor: &Actor, submission: &Submission, ret: &Return) -> Result<SubmitOutcome>;
+    fn submit_return(
+        &mut self,
+        actor: &Actor,
+        submission: &Submission,
+        ret: &Return,
+    ) -> Result<SubmitOutcome>;
 
     /// Records that a submission was rejected (the log entry only; no data is stored).
     fn record_rejection(&mut self, actor: &Actor, rejection: &Rejection) -> Result<SubmissionId>;
@@ -105,6 +112,9 @@ pub fn check_read(actor: &Actor, scope: &Scope) -> Result<()> {
     if actor.may_read(scope) {
         Ok(())
     } else {
-        Err(Error::Forbidden { actor: actor.to_string(), action: format!("read returns in scope {scope}") })
+        Err(Error::Forbidden {
+            actor: actor.to_string(),
+            action: format!("read returns in scope {scope}"),
+        })
     }
 }

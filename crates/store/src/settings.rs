@@ -77,7 +77,9 @@ fn redact_url(url: &str) -> String {
 impl fmt::Debug for StoreSettings {
     // Deliberately never prints a password.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StoreSettings").field("backend", &self.redacted()).finish()
+        f.debug_struct("StoreSettings")
+            .field("backend", &self.redacted())
+            .finish()
     }
 }
 
@@ -87,13 +89,25 @@ mod tests {
 
     #[test]
     fn parses_and_redacts() {
-        let s = StoreSettings::parse("postgres://crossline:s3cret@db.example/crossline?sslmode=require").unwrap();
-        assert_eq!(s.redacted(), "postgres://crossline:***@db.example/crossline?sslmode=require");
+        let s = StoreSettings::parse(
+            "postgres://crossline:s3cret@db.example/crossline?sslmode=require",
+        )
+        .unwrap();
+        assert_eq!(
+            s.redacted(),
+            "postgres://crossline:***@db.example/crossline?sslmode=require"
+        );
         assert!(!format!("{s:?}").contains("s3cret"));
         let s = StoreSettings::parse("postgres://db/x?user=a&password=p&x=1").unwrap();
         assert_eq!(s.redacted(), "postgres://db/x?user=a&password=***&x=1");
-        assert_eq!(StoreSettings::parse("data/c.db").unwrap().backend, Backend::Sqlite("data/c.db".into()));
-        assert_eq!(StoreSettings::parse("sqlite://c.db").unwrap().backend, Backend::Sqlite("c.db".into()));
+        assert_eq!(
+            StoreSettings::parse("data/c.db").unwrap().backend,
+            Backend::Sqlite("data/c.db".into())
+        );
+        assert_eq!(
+            StoreSettings::parse("sqlite://c.db").unwrap().backend,
+            Backend::Sqlite("c.db".into())
+        );
         assert!(StoreSettings::parse("  ").is_err());
     }
 }

@@ -183,7 +183,9 @@ impl TestDb {
         if postgres_skipped() {
             return None;
         }
-        if env::var(DATABASE_URL_VAR).is_ok_and(|u| !u.trim().is_empty()) || default_server_answers() {
+        if env::var(DATABASE_URL_VAR).is_ok_and(|u| !u.trim().is_empty())
+            || default_server_answers()
+        {
             return Some(TestDb::postgres_on(&server_url()));
         }
         None

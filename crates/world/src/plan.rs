@@ -279,9 +279,9 @@ impl RefBook {
 fn know_share(role: Role, relation: Relation, local: bool) -> f64 {
     use Relation::*;
     let share: f64 = match (role, relation) {
-        (Role::Controller, Exporter) => 0.5,
-        (Role::Controller, Importer) => 0.12,
-        (Role::Controller, Internal) => 0.4,
+        (Role::Controller, Exporter) => 0.4,
+        (Role::Controller, Importer) => 0.1,
+        (Role::Controller, Internal) => 0.35,
         (Role::LineHolder, Exporter) => 0.6,
         (Role::LineHolder, Importer) => 0.5,
         (Role::LineHolder, Internal) => 0.8,
@@ -517,7 +517,10 @@ fn make_slots(w: &World, btp: u16) -> Vec<Slot> {
                 if from > last {
                     continue;
                 }
-                let to = if chance(&mut rng, 0.85) {
+                // Controllers surface in intelligence briefly; the rest stay on the books.
+                let to = if role == Role::Controller {
+                    (from + geometric(&mut rng, 0.5, 3) as usize).min(last)
+                } else if chance(&mut rng, 0.85) {
                     last
                 } else {
                     between(&mut rng, from as i64, last as i64) as usize

@@ -1,0 +1,250 @@
+//! What the resolver reads: the records of accepted returns, each under its [`RecordKey`],
+//! with only the values resolution uses, plus the statuses of the lines each record is linked
+//! to in its return (for deconfliction).
+//!
+//! It copies values out of [`model::Return`]s and nothing more: no normalising (that is
+//! `normalise` and `features`), no reading of files, and no judgement about which return is
+//! current (the caller passes the current version of each force's period).
+
+use rustc_hash::FxHashMap;
+
+use model::record::{LineRef, NominalRef};
+use model::{
+    ForceCode, Gender, LineStatus, LocationKind, PartialDate, PhoneNumber, PncId, Postcode, Return,
+    Vrm,
+};
+
+use crate::key::{RecordKey, RecordKind};
+
+/// A nominal record: one force's view of a person in one month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRecord {
+    /// Force, period and `nominal_ref`.
+    pub key: RecordKey,
+    /// Surname as written.
+    pub surname: Option<String>,
+    /// Forenames as written.
+    pub forenames: Option<String>,
+    /// Street names and other names.
+    pub aliases: Vec<String>,
+    /// Date of birth, possibly partial.
+    pub dob: Option<PartialDate>,
+    /// Gender.
+    pub gender: Option<Gender>,
+    /// Police National Computer id.
+    pub pnc_id: Option<PncId>,
+    /// Address as written.
+    pub address: Option<String>,
+    /// Postcode.
+    pub postcode: Option<Postcode>,
+    /// Phone numbers.
+    pub phone_numbers: Vec<PhoneNumber>,
+    /// The lines the person is linked to in this return.
+    pub line_refs: Vec<LineRef>,
+    /// The status, in this return, of each line in `line_refs` that the return lists.
+    pub line_statuses: Vec<LineStatus>,
+}
+
+/// A line record: one force's view of a county line in one month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRecord {
+    /// Force, period and `line_ref`.
+    pub key: RecordKey,
+    /// The brand.
+    pub line_name: String,
+    /// Deal numbers.
+    pub deal_numbers: Vec<PhoneNumber>,
+    /// The force it is run from, if stated.
+    pub exporting_force: Option<ForceCode>,
+    /// The town or borough it is run from, if stated.
+    pub exporting_area: Option<String>,
+    /// The towns or boroughs supplied.
+    pub importing_areas: Vec<String>,
+    /// Status in the reporting force.
+    pub status: LineStatus,
+    /// The nominal records of the same return linked to this line.
+    pub nominal_refs: Vec<NominalRef>,
+}
+
+/// A location record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocationRecord {
+    /// Force, period and `location_ref`.
+    pub key: RecordKey,
+    /// Address as written.
+    pub address: Option<String>,
+    /// Postcode.
+    pub postcode: Option<Postcode>,
+    /// What the place is.
+    pub kind: LocationKind,
+    /// The statuses of the lines the record is linked to (directly, or through the nominal
+    /// records it names).
+    pub line_statuses: Vec<LineStatus>,
+}
+
+/// A vehicle record; its key's reference is the registration mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VehicleRecord {
+    /// Force, period and VRM.
+    pub key: RecordKey,
+    /// Registration mark.
+    pub vrm: Vrm,
+    /// The statuses of the lines the record is linked to (directly, or through the nominal
+    /// records it names).
+    pub line_statuses: Vec<LineStatus>,
+}
+
+/// A phone number as carried by one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneRecord<'a> {
+    /// The number.
+    pub number: &'a PhoneNumber,
+    /// Which table the carrying record comes from.
+    pub kind: RecordKind,
+    /// The carrying record.
+    pub key: &'a RecordKey,
+    /// The statuses of the lines the carrying record is linked to.
+    pub line_statuses: &'a [LineStatus],
+}
+
+/// The records to resolve, from any number of returns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Input {
+    /// Nominal records.
+    pub persons: Vec<PersonRecord>,
+    /// Line records.
+    pub lines: Vec<LineRecord>,
+    /// Location records.
+    pub locations: Vec<LocationRecord>,
+    /// Vehicle records.
+    pub vehicles: Vec<VehicleRecord>,
+}
+
+/// Collects the records of `returns` (each the current version of its force's period).
+pub fn input_from_returns<'a>(returns: impl IntoIterator<Item = &'a Return>) -> Input {
+    let mut input = Input::default();
+    for ret in returns {
+        input.add_return(ret);
+    }
+    input
+}
+
+impl Input {
+    /// Adds the records of one return (so that a caller reading many returns can drop each
+    /// after adding it).
+    pub fn add_return(&mut self, ret: &Return) {
+        let force = &ret.header.force;
+        let period = ret.header.period;
+        let key = |reference: &str| RecordKey::new(force.clone(), period, reference);
+        let status_of: FxHashMap<&str, LineStatus> =
+            ret.lines.iter().map(|line| (line.line_ref.as_str(), line.status)).collect();
+        let statuses = |refs: &mut dyn Iterator<Item = &LineRef>| -> Vec<LineStatus> {
+            let mut out: Vec<LineStatus> =
+                refs.filter_map(|r| status_of.get(r.as_str()).copied()).collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        let mut nominal_lines: FxHashMap<&str, &[LineRef]> = FxHashMap::default();
+        for nominal in &ret.nominals {
+            nominal_lines.insert(nominal.nominal_ref.as_str(), &nominal.line_refs);
+            self.persons.push(PersonRecord {
+                key: key(nominal.nominal_ref.as_str()),
+                surname: nominal.surname.clone(),
+                forenames: nominal.forenames.clone(),
+                aliases: nominal.aliases.clone(),
+                dob: nominal.dob,
+                gender: nominal.gender,
+                pnc_id: nominal.pnc_id.clone(),
+                address: nominal.address.clone(),
+                postcode: nominal.postcode.clone(),
+                phone_numbers: nominal.phone_numbers.clone(),
+                line_refs: nominal.line_refs.clone(),
+                line_statuses: statuses(&mut nominal.line_refs.iter()),
+            });
+        }
+        let mut people_of_line: FxHashMap<&str, Vec<NominalRef>> = FxHashMap::default();
+        for nominal in &ret.nominals {
+            for line_ref in &nominal.line_refs {
+                people_of_line.entry(line_ref.as_str()).or_default().push(nominal.nominal_ref.clone());
+            }
+        }
+        for line in &ret.lines {
+            let nominal_refs = people_of_line.remove(line.line_ref.as_str()).unwrap_or_default();
+            self.lines.push(LineRecord {
+                key: key(line.line_ref.as_str()),
+                line_name: line.line_name.clone(),
+                deal_numbers: line.deal_numbers.clone(),
+                exporting_force: line.exporting_force.clone(),
+                exporting_area: line.exporting_area.clone(),
+                importing_areas: line.importing_areas.clone(),
+                status: line.status,
+                nominal_refs,
+            });
+        }
+        // A place or vehicle is under investigation when a line it serves is, directly or
+        // through the people the record names.
+        let linked = |line_refs: &[LineRef], nominal_refs: &[NominalRef]| {
+            let through_people = nominal_refs
+                .iter()
+                .filter_map(|n| nominal_lines.get(n.as_str()))
+                .flat_map(|refs| refs.iter());
+            statuses(&mut line_refs.iter().chain(through_people))
+        };
+        for location in &ret.locations {
+            self.locations.push(LocationRecord {
+                key: key(location.location_ref.as_str()),
+                address: location.address.clone(),
+                postcode: location.postcode.clone(),
+                kind: location.kind,
+                line_statuses: linked(&location.line_refs, &location.nominal_refs),
+            });
+        }
+        for vehicle in &ret.vehicles {
+            self.vehicles.push(VehicleRecord {
+                key: key(vehicle.vrm.as_str()),
+                vrm: vehicle.vrm.clone(),
+                line_statuses: linked(&vehicle.line_refs, &vehicle.nominal_refs),
+            });
+        }
+    }
+
+    /// Every phone number carried by a person or line record, in record order.
+    pub fn phones(&self) -> impl Iterator<Item = PhoneRecord<'_>> {
+        let from_persons = self.persons.iter().flat_map(|p| {
+            p.phone_numbers.iter().map(move |number| PhoneRecord {
+                number,
+                kind: RecordKind::Person,
+                key: &p.key,
+                line_statuses: &p.line_statuses,
+            })
+        });
+        let from_lines = self.lines.iter().flat_map(|l| {
+            l.deal_numbers.iter().map(move |number| PhoneRecord {
+                number,
+                kind: RecordKind::Line,
+                key: &l.key,
+                line_statuses: std::slice::from_ref(&l.status),
+            })
+        });
+        from_persons.chain(from_lines)
+    }
+
+    /// Number of records of every kind.
+    pub fn len(&self) -> usize {
+        self.persons.len() + self.lines.len() + self.locations.len() + self.vehicles.len()
+    }
+
+    /// Whether there are no records at all.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds every record of `other`.
+    pub fn extend(&mut self, other: Input) {
+        self.persons.extend(other.persons);
+        self.lines.extend(other.lines);
+        self.locations.extend(other.locations);
+        self.vehicles.extend(other.vehicles);
+    }
+}
