@@ -57,6 +57,38 @@ pub struct Global {
     pub home: Option<String>,
 }
 
+/// Review subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// The queue, most uncertain first.
+    List {
+        /// How many pairs to show.
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+    },
+    /// One pair with its explanation: every comparison and the weight it added.
+    Show {
+        /// The pair's id, as `review list` prints it (Q-…).
+        pair: String,
+    },
+    /// Decide that the two records are the same subject (final: it survives every re-run).
+    Accept {
+        /// The pair's id.
+        pair: String,
+        /// Why, in your words.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Decide that the two records are different subjects (final: it survives every re-run).
+    Reject {
+        /// The pair's id.
+        pair: String,
+        /// Why, in your words.
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
 /// How to print results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -176,6 +208,46 @@ pub enum Command {
     Submissions {
         #[command(flatten)]
         scope: ScopeArgs,
+    },
+
+    /// Resolve the same people, lines, places, vehicles and numbers across forces, and raise
+    /// deconfliction alerts (national analysts).
+    ///
+    /// Earlier entity ids are kept and analysts' review decisions are applied as final.
+    Analyse {
+        /// Match probability a pair must reach to link records.
+        #[arg(long, default_value_t = 0.9)]
+        match_threshold: f64,
+        /// Lower edge of the review band: pairs from here up to the match threshold go to review.
+        #[arg(long, default_value_t = 0.5)]
+        review_from: f64,
+        /// Do not draw a progress bar.
+        #[arg(long)]
+        no_progress: bool,
+    },
+
+    /// Pairs the resolver is unsure of: list them, show why, and decide.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+
+    /// Deconfliction alerts: subjects held by more than one force (conflicts first).
+    Alerts {
+        /// Only this force's alerts (a code from forces.csv).
+        #[arg(long, conflicts_with = "region")]
+        force: Option<String>,
+        /// Only this region's alerts.
+        #[arg(long)]
+        region: Option<String>,
+        /// Only the national centre's alerts.
+        #[arg(long, conflicts_with_all = ["force", "region"])]
+        national: bool,
+    },
+
+    /// Write the analysis exports (entities.csv, deconfliction.csv) per exports-v1.
+    Export {
+        /// Folder to write into (created if needed).
+        #[arg(long)]
+        out: PathBuf,
     },
 
     /// The audit log of reads and changes of personal data (information managers, national analysts).

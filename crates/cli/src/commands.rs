@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use model::{Actor, Scope, UserRole};
 use store::{Store, StoreSettings};
 
-use crate::args::{Cli, Command, Format, Global, ScopeArgs};
+use crate::args::{Cli, Command, Format, Global, ReviewCommand, ScopeArgs};
 use crate::render;
 
 /// How a command ended when it did not fail.
@@ -128,6 +128,74 @@ pub fn run(cli: Cli) -> Result<Status> {
             render::submissions(&store.submissions(&actor, &scope)?);
             Ok(Status::Success)
         }
+        Command::Analyse { match_threshold, review_from, no_progress } => {
+            if !(0.0 < review_from && review_from < match_threshold && match_threshold < 1.0) {
+                bail!("need 0 < --review-from < --match-threshold < 1");
+            }
+            let settings = resolve::Settings {
+                match_threshold,
+                review_band: (review_from, match_threshold),
+                ..resolve::Settings::default()
+            };
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            let bar = progress_bar(!no_progress && std::io::stderr().is_terminal());
+            let report = engine::analyse(&mut *store, &actor, &settings, &mut |stage, done, total| {
+                bar.set_message(stage.to_string());
+                bar.set_length(total.max(1) as u64);
+                bar.set_position(done as u64);
+            })?;
+            bar.finish_and_clear();
+            render::analyse(&report);
+            Ok(Status::Success)
+        }
+        Command::Review(review) => {
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            match review {
+                ReviewCommand::List { limit } => render::review_list(&store.review_queue(&actor)?, limit),
+                ReviewCommand::Show { pair } => render::review_show(&find_pair(&mut *store, &actor, &pair)?),
+                ReviewCommand::Accept { pair, note } => decide(&mut *store, &actor, &pair, true, note)?,
+                ReviewCommand::Reject { pair, note } => decide(&mut *store, &actor, &pair, false, note)?,
+            }
+            Ok(Status::Success)
+        }
+        Command::Alerts { force, region, national } => {
+            let actor = actor(global)?;
+            let recipient = if national {
+                Some(store::Recipient::National)
+            } else if let Some(force) = force {
+                Some(store::Recipient::Force(force.parse().with_context(|| format!("--force {force:?}"))?))
+            } else if let Some(region) = region {
+                Some(store::Recipient::Region(region.parse().with_context(|| format!("--region {region:?}"))?))
+            } else {
+                None
+            };
+            let mut store = open(global)?;
+            render::alerts(&store.alerts(&actor, recipient.as_ref())?);
+            Ok(Status::Success)
+        }
+        Command::Export { out } => {
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            let (members, deconfliction) = engine::export_rows(&mut *store, &actor)?;
+            std::fs::create_dir_all(&out).with_context(|| format!("while creating {}", out.display()))?;
+            let entities_path = out.join("entities.csv");
+            let file = std::fs::File::create(&entities_path).with_context(|| format!("while creating {}", entities_path.display()))?;
+            share::write_entities(std::io::BufWriter::new(file), &members)?;
+            let deconfliction_path = out.join("deconfliction.csv");
+            let file = std::fs::File::create(&deconfliction_path)
+                .with_context(|| format!("while creating {}", deconfliction_path.display()))?;
+            share::write_deconfliction(std::io::BufWriter::new(file), &deconfliction)?;
+            render::note(&format!(
+                "wrote {} ({} records) and {} ({} entities held by more than one force)",
+                entities_path.display(),
+                members.len(),
+                deconfliction_path.display(),
+                deconfliction.len()
+            ));
+            Ok(Status::Success)
+        }
         Command::Audit { limit } => {
             let actor = actor(global)?;
             let mut store = open(global)?;
@@ -135,6 +203,38 @@ pub fn run(cli: Cli) -> Result<Status> {
             Ok(Status::Success)
         }
     }
+}
+
+/// The queued pair with this id.
+fn find_pair(store: &mut dyn Store, actor: &Actor, id: &str) -> Result<store::ReviewPair> {
+    store
+        .review_queue(actor)?
+        .into_iter()
+        .find(|p| p.pair_id.eq_ignore_ascii_case(id.trim()))
+        .with_context(|| format!("no pair {id} in the review queue (see `crossline review list`)"))
+}
+
+/// Records an analyst's final decision on a queued pair.
+fn decide(store: &mut dyn Store, actor: &Actor, id: &str, same: bool, note: Option<String>) -> Result<()> {
+    let pair = find_pair(store, actor, id)?;
+    let decision = store::Decision {
+        kind: pair.kind.clone(),
+        a: pair.a.clone(),
+        b: pair.b.clone(),
+        same,
+        decided_by: actor.user().to_string(),
+        decided_at: chrono::Utc::now(),
+        note,
+    };
+    store.record_decision(actor, &decision)?;
+    render::note(&format!(
+        "recorded: {} and {} are {} {}; it takes effect at the next `crossline analyse` and survives every re-run",
+        pair.a,
+        pair.b,
+        if same { "the same" } else { "different" },
+        pair.kind
+    ));
+    Ok(())
 }
 
 fn status_of(reports: &[engine::ImportReport]) -> Status {

@@ -383,6 +383,63 @@ pub fn audit(entries: &[AuditEntry]) {
     }
 }
 
+pub fn analyse(report: &engine::AnalyseReport) {
+    let s = &report.stats;
+    let [persons, lines, locations, vehicles, phones] = s.entities;
+    println!(
+        "resolved {} person records into {persons} people, {} line records into {lines} lines; \
+         {locations} places, {vehicles} vehicles, {phones} phone numbers",
+        s.person_records, s.line_records
+    );
+    println!(
+        "compared {} person pairs and {} line pairs ({} oversized blocks skipped)",
+        s.person_pairs_compared,
+        s.line_pairs_compared,
+        s.person_oversized_blocks + s.line_oversized_blocks
+    );
+    println!(
+        "deconfliction: {} subjects held by more than one force, {} of them conflicts (two or more active investigations); {} alerts",
+        report.shared, report.conflicts, report.alerts
+    );
+    println!("review queue: {} uncertain pairs (`crossline review list`)", report.review);
+    for note in &report.notes {
+        println!("note: {note}");
+    }
+}
+
+pub fn review_list(pairs: &[store::ReviewPair], limit: usize) {
+    println!("{:<14} {:<7} {:>6}  {:<40} {}", "pair", "kind", "prob.", "record", "record");
+    for p in pairs.iter().take(limit) {
+        println!("{:<14} {:<7} {:>6.3}  {:<40} {}", p.pair_id, p.kind, p.probability, p.a.to_string(), p.b);
+    }
+    println!("{} pair(s) waiting{}", pairs.len(), if pairs.len() > limit { format!(", {limit} shown") } else { String::new() });
+}
+
+pub fn review_show(pair: &store::ReviewPair) {
+    println!("{} ({}): {} vs {}", pair.pair_id, pair.kind, pair.a, pair.b);
+    println!("probability {:.4}", pair.probability);
+    println!();
+    println!("{}", pair.explanation.trim_end());
+    println!();
+    println!("decide with `crossline review accept {0}` or `crossline review reject {0}` (add --note)", pair.pair_id);
+}
+
+pub fn alerts(alerts: &[store::Alert]) {
+    for a in alerts {
+        println!(
+            "{:<8} {:<22} {} first {} last {}  {}",
+            a.severity.as_str().to_uppercase(),
+            a.recipient.to_string(),
+            a.raised_at.format("%Y-%m-%d %H:%M"),
+            a.first_seen,
+            a.last_seen,
+            a.summary
+        );
+    }
+    let conflicts = alerts.iter().filter(|a| a.severity == store::Severity::Conflict).count();
+    println!("{} alert(s), {conflicts} conflict(s)", alerts.len());
+}
+
 pub fn world_stats(stats: &world::WorldStats, out: &std::path::Path) {
     println!(
         "wrote a world to {}: {} forces, {} periods, {} returns ({} as .xlsx), {} lines with {} deal numbers, \

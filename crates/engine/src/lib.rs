@@ -9,10 +9,12 @@
 mod import;
 mod open;
 mod quality;
+mod resolution;
 mod summary;
 
 pub use import::{ImportOutcome, ImportProgress, ImportReport, import};
 pub use open::open_store;
+pub use resolution::{analyse, export_rows, pair_id, AnalyseReport};
 pub use quality::{ColumnCompleteness, ForceQuality, QualityReport, QualitySettings, quality};
 pub use summary::{Flow, Summary, summary};
 

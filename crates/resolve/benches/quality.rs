@@ -1,1 +1,124 @@
-fn main() {}
+//! Measures resolution on a generated world: precision, recall and F1 of people and lines
+//! against the world's truth, deconfliction recall, time and peak memory.
+//!
+//! `cargo bench -p resolve --bench quality -- [--size small|medium|large] [--seed N]
+//! [--nominals N] [--world DIR]`. With `--world` an existing world is read (and not
+//! generated). This is the only place, with the tests, where a world's truth is read.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use resolve::{EntityKind, Input, PreviousIds, Settings};
+use test_support::score;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    if args.iter().any(|a| a == "--list") {
+        return;
+    }
+    let size: world::Size = value("--size").map_or(world::Size::Medium, |s| s.parse().expect("size"));
+    let seed: u64 = value("--seed").map_or(1, |s| s.parse().expect("seed"));
+    let nominals: Option<usize> = value("--nominals").map(|s| s.parse().expect("nominals"));
+    let temp = tempfile::tempdir().expect("temporary folder");
+    let world_dir: PathBuf = match value("--world") {
+        Some(dir) if Path::new(&dir).join("truth").exists() => PathBuf::from(dir),
+        other => {
+            let dir = other.map_or_else(|| temp.path().join("world"), PathBuf::from);
+            let started = Instant::now();
+            let config = world::WorldConfig { size, seed, nominals, xlsx_share: 0.0, comms: false };
+            let stats = world::generate(&config, &dir, &mut |_| {}).expect("world generated");
+            eprintln!("generated {} nominal records in {:.1?}", stats.nominal_rows, started.elapsed());
+            dir
+        }
+    };
+
+    let started = Instant::now();
+    let input = read_world(&world_dir);
+    let read_time = started.elapsed();
+    println!(
+        "world {}: {} person, {} line, {} location, {} vehicle records (read in {read_time:.1?})",
+        world_dir.display(),
+        input.persons.len(),
+        input.lines.len(),
+        input.locations.len(),
+        input.vehicles.len()
+    );
+
+    let mut settings = Settings::default();
+    if let Some(v) = value("--match-threshold") {
+        settings.match_threshold = v.parse().expect("probability");
+    }
+    if let Some(v) = value("--cluster-evidence") {
+        settings.cluster_evidence = v.parse().expect("bits");
+    }
+    let started = Instant::now();
+    let mut last_stage = None;
+    let resolution = resolve::resolve_with_progress(&input, &[], &PreviousIds::new(), &settings, &mut |stage, _, _| {
+        if last_stage != Some(stage) {
+            eprintln!("  {stage} at {:.1?}", started.elapsed());
+            last_stage = Some(stage);
+        }
+    });
+    let resolve_time = started.elapsed();
+    let deconfliction = resolve::deconflict(&resolution, &input);
+    let s = &resolution.stats;
+    println!(
+        "resolved in {resolve_time:.2?}: {} person profiles, {} pairs compared, {} links kept, {} oversized blocks, EM iterations {:?}, prior {:.3e}",
+        s.person_profiles, s.person_pairs_compared, s.person_links, s.person_oversized_blocks, s.person_em_iterations, s.person_prior
+    );
+    println!(
+        "entities: {} people, {} lines, {} locations, {} vehicles, {} numbers; {} deconfliction rows ({} conflicts); {} review items",
+        s.entities[0],
+        s.entities[1],
+        s.entities[2],
+        s.entities[3],
+        s.entities[4],
+        deconfliction.len(),
+        deconfliction.iter().filter(|d| d.severity == resolve::Severity::Conflict).count(),
+        resolution.review.len()
+    );
+
+    let labels = |kind: EntityKind| -> Vec<(score::RecordName, &str)> {
+        resolution
+            .of_kind(kind)
+            .flat_map(|e| {
+                e.members.iter().map(move |m| {
+                    ((m.key.force.to_string(), m.key.period.to_string(), m.key.reference.clone()), e.id.as_str())
+                })
+            })
+            .collect()
+    };
+    let persons_truth = score::read_persons(&world_dir).expect("truth/persons.csv");
+    let lines_truth = score::read_lines(&world_dir).expect("truth/lines.csv");
+    let person_labels = labels(EntityKind::Person);
+    let line_labels = labels(EntityKind::Line);
+    println!("persons: {}", score::pairwise(&persons_truth, person_labels.clone()));
+    println!("lines:   {}", score::pairwise(&lines_truth, line_labels.clone()));
+    let dp = score::deconfliction(&persons_truth, person_labels);
+    let dl = score::deconfliction(&lines_truth, line_labels);
+    let overall = (dp.found + dl.found) as f64 / (dp.shared + dl.shared).max(1) as f64;
+    println!("deconfliction: persons {dp}; lines {dl}; overall recall {overall:.4}");
+    println!("peak memory (VmHWM): {}", peak_memory());
+}
+
+fn read_world(dir: &Path) -> Input {
+    let limits = ingest::Limits::default();
+    let (found, problems) = ingest::discover(&[dir.join("returns")]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut input = Input::default();
+    for f in &found {
+        let submission = ingest::read_submission(f, &limits).expect("readable return");
+        let parsed = ingest::parse_return(&submission, &limits);
+        let ret = parsed.ret.unwrap_or_else(|| panic!("{} rejected: {:?}", f.path.display(), &parsed.problems[..parsed.problems.len().min(3)]));
+        input.add_return(&ret);
+    }
+    input
+}
+
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")))
+        .unwrap_or_else(|| "unknown".to_owned())
+}

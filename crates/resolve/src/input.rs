@@ -43,6 +43,10 @@ pub struct PersonRecord {
     pub line_refs: Vec<LineRef>,
     /// The status, in this return, of each line in `line_refs` that the return lists.
     pub line_statuses: Vec<LineStatus>,
+    /// The brands of those lines, as written.
+    pub line_names: Vec<String>,
+    /// The deal numbers of those lines.
+    pub line_numbers: Vec<PhoneNumber>,
 }
 
 /// A line record: one force's view of a county line in one month.
@@ -138,6 +142,7 @@ impl Input {
         let key = |reference: &str| RecordKey::new(force.clone(), period, reference);
         let status_of: FxHashMap<&str, LineStatus> =
             ret.lines.iter().map(|line| (line.line_ref.as_str(), line.status)).collect();
+        let line_of: FxHashMap<&str, &model::Line> = ret.lines.iter().map(|line| (line.line_ref.as_str(), line)).collect();
         let statuses = |refs: &mut dyn Iterator<Item = &LineRef>| -> Vec<LineStatus> {
             let mut out: Vec<LineStatus> =
                 refs.filter_map(|r| status_of.get(r.as_str()).copied()).collect();
@@ -161,6 +166,17 @@ impl Input {
                 phone_numbers: nominal.phone_numbers.clone(),
                 line_refs: nominal.line_refs.clone(),
                 line_statuses: statuses(&mut nominal.line_refs.iter()),
+                line_names: nominal
+                    .line_refs
+                    .iter()
+                    .filter_map(|r| line_of.get(r.as_str()).map(|l| l.line_name.clone()))
+                    .collect(),
+                line_numbers: nominal
+                    .line_refs
+                    .iter()
+                    .filter_map(|r| line_of.get(r.as_str()))
+                    .flat_map(|l| l.deal_numbers.iter().cloned())
+                    .collect(),
             });
         }
         let mut people_of_line: FxHashMap<&str, Vec<NominalRef>> = FxHashMap::default();

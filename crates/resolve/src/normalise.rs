@@ -101,7 +101,7 @@ const STREET_WORDS: &[(&str, &str)] = &[
 
 /// The first line of an address, normalised for comparison, and the numbers in it (house and
 /// flat numbers, which must agree for two first lines to be the same place).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct AddressLine {
     /// Lowercase words with abbreviations expanded, e.g. `flat 3 12 high street`.
     pub text: String,
@@ -115,6 +115,9 @@ pub struct AddressLine {
 /// Scottish-style `3/12` or `3/` read as flat 3.
 pub fn address_line(text: &str) -> AddressLine {
     let mut words: Vec<String> = Vec::new();
+    if is_no_address(text) {
+        return AddressLine::default();
+    }
     for part in text.split([',', '\n', ';']) {
         let part_words = address_words(part);
         if part_words.is_empty() {
@@ -133,6 +136,27 @@ pub fn address_line(text: &str) -> AddressLine {
         .cloned()
         .collect();
     AddressLine { text: words.join(" "), numbers }
+}
+
+/// What forces write when there is no address: `NFA`, `No fixed abode`, `unknown`...
+const NO_ADDRESS: &[&str] = &[
+    "nfa", "no fixed abode", "fixed abode", "no fixed address", "na", "n a", "none", "unknown", "not known", "nk",
+    "homeless", "tbc", "no address",
+];
+
+/// Whether an address text says there is no address.
+pub fn is_no_address(text: &str) -> bool {
+    let folded = fold(text);
+    NO_ADDRESS.contains(&folded.as_str())
+}
+
+/// A whole free-text address normalised (every part, abbreviations expanded), for matching
+/// places whose postcode is not known: `25 Princes Rd, Bristol` → `25 princes road bristol`.
+pub fn address_full(text: &str) -> String {
+    if is_no_address(text) {
+        return String::new();
+    }
+    text.split([',', '\n', ';']).flat_map(address_words).collect::<Vec<_>>().join(" ")
 }
 
 /// The words of one comma-separated part of an address.
@@ -165,6 +189,12 @@ fn address_words(part: &str) -> Vec<String> {
         // A compass letter only abbreviates when it stands alone before or after a street word.
         if word.len() == 1 && !word.bytes().all(|b| b.is_ascii_digit()) && !(i > 0 && i + 1 == raw.len()) {
             out.push((*word).to_owned());
+            continue;
+        }
+        // "F22": flat 22.
+        if word.len() > 1 && word.starts_with('f') && word[1..].bytes().all(|b| b.is_ascii_digit()) {
+            out.push("flat".to_owned());
+            out.push(word[1..].to_owned());
             continue;
         }
         match STREET_WORDS.iter().find(|(short, _)| short == word) {
@@ -234,6 +264,9 @@ mod tests {
         check(line, "12 St Johns Rd", "12 saint johns road");
         check(line, "Weston-super-Mare railway station, 141 MARKET TERRACE", "weston super mare railway station 141 market terrace");
         check(line, "Willow Lodge, 143 Jubilee Terr", "willow lodge 143 jubilee terrace");
+        check(line, "F22 116 Princes Lane", "flat 22 116 princes lane");
+        check(line, "NFA", "");
+        check(line, "No Fixed Abode", "");
         assert_eq!(address_line("Flat 3, 12 High St").numbers, vec!["3", "12"]);
     }
 

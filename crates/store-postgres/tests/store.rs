@@ -46,6 +46,13 @@ story!(
     every_read_and_write_is_audited,
     reopening_keeps_data_and_schema,
     newer_schema_is_refused,
+    resolution_round_trip,
+    resolution_resave_replaces,
+    decisions_survive_resave,
+    resolution_permissions,
+    entity_members_follow_scope,
+    resolution_awkward_text_round_trips,
+    failed_save_keeps_previous_run,
 );
 
 mod postgres_only {

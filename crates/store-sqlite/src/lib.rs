@@ -12,6 +12,10 @@
 //! too, because each writes its audit entry in the same transaction, so a read waits (up to
 //! the 30 s busy timeout) while another connection writes an import.
 //!
+//! What resolution derives (entity memberships, the review queue, alerts, the model) and
+//! analysts' decisions are kept in the tables of schema version 2 (`derived.rs`); the rules
+//! for who may read and write them are in the [`Store`] methods below.
+//!
 //! Performance: an import is one `BEGIN IMMEDIATE` transaction with one cached prepared
 //! statement per record table and parameters bound by index, under `journal_mode=WAL` and
 //! `synchronous=NORMAL` (durable at checkpoints, never corrupt). The record tables are keyed by
@@ -19,6 +23,7 @@
 //! an import (1M nominals: about 2.4 s with it, 1.9 s without, and 2.6 s for
 //! `sqlite3 .import` of the same rows as CSV). `examples/sqlite_bulk_insert.rs` measures it.
 
+mod derived;
 mod migrate;
 mod records;
 
@@ -28,11 +33,13 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
-use model::{Actor, ForceCode, Period, Return, ReturnHeader, ReturnId, Scope, SubmissionId};
+use model::{
+    Actor, ForceCode, Period, Return, ReturnHeader, ReturnId, Scope, SubmissionId, UserRole,
+};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use store::{
-    AuditEntry, Error, Rejection, Result, ReturnInfo, Store, Submission, SubmissionEntry,
-    SubmissionOutcome, SubmitOutcome,
+    Alert, AuditEntry, Decision, EntityMember, Error, Recipient, Rejection, ResolutionRun, Result,
+    ReturnInfo, ReviewPair, Store, Submission, SubmissionEntry, SubmissionOutcome, SubmitOutcome,
 };
 
 pub use migrate::SCHEMA_VERSION;
@@ -42,13 +49,18 @@ const KEPT_PROBLEMS: usize = 20;
 
 /// Every table of the schema, sorted by name, for [`Store::table_counts`].
 const TABLES: &[&str] = &[
+    "alerts",
     "audit_log",
+    "decisions",
+    "entity_members",
     "events",
     "lines",
     "locations",
     "nominals",
+    "resolution_model",
     "return_sources",
     "returns",
+    "review_pairs",
     "schema_migrations",
     "submissions",
     "vehicles",
@@ -74,6 +86,20 @@ mod action {
     pub const READ_SUBMISSIONS: &str = "read_submissions";
     /// The audit log was read.
     pub const READ_AUDIT_LOG: &str = "read_audit_log";
+    /// A resolution run was saved, replacing the previous one.
+    pub const SAVE_RESOLUTION: &str = "save_resolution";
+    /// Entity memberships of a scope were read.
+    pub const READ_ENTITIES: &str = "read_entities";
+    /// The last run's model was read.
+    pub const READ_RESOLUTION_MODEL: &str = "read_resolution_model";
+    /// The review queue was read.
+    pub const READ_REVIEW_QUEUE: &str = "read_review_queue";
+    /// An analyst decided a pair.
+    pub const RECORD_DECISION: &str = "record_decision";
+    /// The decisions in force were read.
+    pub const READ_DECISIONS: &str = "read_decisions";
+    /// Alerts were read.
+    pub const READ_ALERTS: &str = "read_alerts";
     /// Something was refused; the detail names what.
     pub const DENIED: &str = "denied";
 }
@@ -370,6 +396,94 @@ fn len(n: usize) -> i64 {
 
 fn return_subject(id: i64) -> String {
     format!("return:{}", ReturnId(id))
+}
+
+/// The scope whose readers may see alerts for `recipient`.
+fn recipient_scope(recipient: &Recipient) -> Scope {
+    match recipient {
+        Recipient::Force(force) => Scope::Force(force.clone()),
+        Recipient::Region(region) => Scope::Region(region.clone()),
+        Recipient::National => Scope::National,
+    }
+}
+
+/// The recipients whose alerts `actor` sees when asking for all of them, or `None` for every
+/// recipient (national). A regional analyst sees the region's and its forces' alerts.
+fn visible_recipients(actor: &Actor) -> Option<Vec<Recipient>> {
+    match actor.home() {
+        Scope::National => None,
+        Scope::Region(region) => Some(
+            std::iter::once(Recipient::Region(region.clone()))
+                .chain(region.forces().map(|f| Recipient::Force(f.code.clone())))
+                .collect(),
+        ),
+        Scope::Force(force) => Some(vec![Recipient::Force(force.clone())]),
+    }
+}
+
+/// Whether `actor` works the review queue: regional and national analysts.
+fn reviews(actor: &Actor) -> bool {
+    matches!(
+        actor.role(),
+        UserRole::RegionalAnalyst | UserRole::NationalAnalyst
+    )
+}
+
+/// Whether `actor`'s home scope holds either record of a pair. A regional analyst reviews the
+/// pairs that touch the region (and so sees the other region's record of such a pair); a
+/// national analyst, all.
+fn touches_home(actor: &Actor, a: &store::RecordRef, b: &store::RecordRef) -> bool {
+    actor.home().contains(&a.force) || actor.home().contains(&b.force)
+}
+
+/// `decision` as stored: its pair in order, so that (a, b) and (b, a) are one pair.
+fn ordered(decision: &Decision) -> Decision {
+    let mut d = decision.clone();
+    if d.b < d.a {
+        std::mem::swap(&mut d.a, &mut d.b);
+    }
+    d
+}
+
+fn pair_subject(d: &Decision) -> String {
+    format!("pair:{} {} {}", d.kind, d.a, d.b)
+}
+
+/// Most uncertain first: by the distance of the probability from 1/2, then by pair id, so
+/// that the order is total and the same on every backend.
+fn sort_review(pairs: &mut [ReviewPair]) {
+    pairs.sort_by(|x, y| {
+        (x.probability - 0.5)
+            .abs()
+            .total_cmp(&(y.probability - 0.5).abs())
+            .then_with(|| x.pair_id.cmp(&y.pair_id))
+    });
+}
+
+/// Conflicts first, then the most recently raised, then by alert id.
+fn sort_alerts(alerts: &mut [Alert]) {
+    alerts.sort_by(|x, y| {
+        y.severity
+            .cmp(&x.severity)
+            .then_with(|| y.raised_at.cmp(&x.raised_at))
+            .then_with(|| x.alert_id.cmp(&y.alert_id))
+    });
+}
+
+/// Refuses a review pair whose probability is not in [0, 1] (NaN included) before anything is
+/// written: SQLite would store NaN as NULL and fail with a less helpful message.
+fn check_probabilities(run: &ResolutionRun) -> Result<()> {
+    match run
+        .review
+        .iter()
+        .find(|p| !(0.0..=1.0).contains(&p.probability))
+    {
+        Some(p) => Err(Error::Database(format!(
+            "review pair {}: probability {} is not between 0 and 1",
+            p.pair_id, p.probability
+        ))),
+        None => Ok(()),
+    }
 }
 
 impl Store for SqliteStore {
@@ -744,6 +858,196 @@ impl Store for SqliteStore {
             out.push((table.to_string(), n));
         }
         tx.commit().map_err(db_error("ending a transaction"))?;
+        Ok(out)
+    }
+
+    fn save_resolution(&mut self, actor: &Actor, run: &ResolutionRun) -> Result<()> {
+        let at = timestamp(now());
+        let tx = self.write_transaction()?;
+        if actor.role() != UserRole::NationalAnalyst {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: "save a resolution run (national analysts only)".to_string(),
+            };
+            return refuse(tx, actor, action::SAVE_RESOLUTION, "resolution", refusal);
+        }
+        check_probabilities(run)?;
+        let replaced = derived::replace_run(&tx, run, actor.user(), &at)?;
+        let detail = format!(
+            "{} members, {} review pairs, {} alerts ({} new)",
+            run.members.len(),
+            run.review.len(),
+            run.alerts.len(),
+            replaced.new_alerts
+        );
+        audit(&tx, actor, action::SAVE_RESOLUTION, "resolution", &detail)?;
+        tx.commit()
+            .map_err(db_error("committing the resolution run"))
+    }
+
+    fn entity_members(&mut self, actor: &Actor, scope: &Scope) -> Result<Vec<EntityMember>> {
+        let tx = self.write_transaction()?;
+        if let Err(refusal) = store::check_read(actor, scope) {
+            return refuse(
+                tx,
+                actor,
+                action::READ_ENTITIES,
+                &scope.to_string(),
+                refusal,
+            );
+        }
+        let mut out = derived::load_members(&tx, scope)?;
+        out.sort_unstable();
+        audit(
+            &tx,
+            actor,
+            action::READ_ENTITIES,
+            &scope.to_string(),
+            &format!("{} members", out.len()),
+        )?;
+        tx.commit().map_err(db_error("committing the audit log"))?;
+        Ok(out)
+    }
+
+    fn resolution_model(&mut self, actor: &Actor) -> Result<Option<String>> {
+        // Whoever may run resolution may read its model: every analyst, as for decisions.
+        let tx = self.write_transaction()?;
+        if actor.role() == UserRole::InformationManager {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: "read the resolution model".to_string(),
+            };
+            return refuse(
+                tx,
+                actor,
+                action::READ_RESOLUTION_MODEL,
+                "resolution_model",
+                refusal,
+            );
+        }
+        let model = derived::load_model(&tx)?;
+        let detail = if model.is_some() {
+            "found"
+        } else {
+            "none saved"
+        };
+        audit(
+            &tx,
+            actor,
+            action::READ_RESOLUTION_MODEL,
+            "resolution_model",
+            detail,
+        )?;
+        tx.commit().map_err(db_error("committing the audit log"))?;
+        Ok(model)
+    }
+
+    fn review_queue(&mut self, actor: &Actor) -> Result<Vec<ReviewPair>> {
+        // "Most uncertain first" is the probability nearest 1/2 first (`sort_review`): working
+        // down the queue, an analyst meets the pairs the model can least tell apart before the
+        // near-certainties at either end. Pairs already decided are left out, since a decision
+        // is final, and a regional analyst gets the pairs with a record in the region.
+        let tx = self.write_transaction()?;
+        if !reviews(actor) {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: "read the review queue".to_string(),
+            };
+            return refuse(
+                tx,
+                actor,
+                action::READ_REVIEW_QUEUE,
+                "review_queue",
+                refusal,
+            );
+        }
+        let mut out = derived::load_review(&tx)?;
+        out.retain(|p| touches_home(actor, &p.a, &p.b));
+        sort_review(&mut out);
+        audit(
+            &tx,
+            actor,
+            action::READ_REVIEW_QUEUE,
+            "review_queue",
+            &format!("{} pairs in {}", out.len(), actor.home()),
+        )?;
+        tx.commit().map_err(db_error("committing the audit log"))?;
+        Ok(out)
+    }
+
+    fn record_decision(&mut self, actor: &Actor, decision: &Decision) -> Result<()> {
+        let mut decision = ordered(decision);
+        decision.decided_by = actor.user().to_string();
+        decision.decided_at = now();
+        let subject = pair_subject(&decision);
+        let tx = self.write_transaction()?;
+        if !reviews(actor) || !touches_home(actor, &decision.a, &decision.b) {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: format!("decide {subject}"),
+            };
+            return refuse(tx, actor, action::RECORD_DECISION, &subject, refusal);
+        }
+        derived::insert_decision(&tx, &decision)?;
+        let detail = if decision.same { "same" } else { "not same" };
+        audit(&tx, actor, action::RECORD_DECISION, &subject, detail)?;
+        tx.commit().map_err(db_error("committing the decision"))
+    }
+
+    fn decisions(&mut self, actor: &Actor) -> Result<Vec<Decision>> {
+        // Every analyst may read them: resolution, whoever runs it, must honour them.
+        let tx = self.write_transaction()?;
+        if actor.role() == UserRole::InformationManager {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: "read review decisions".to_string(),
+            };
+            return refuse(tx, actor, action::READ_DECISIONS, "decisions", refusal);
+        }
+        let out = derived::load_decisions(&tx)?;
+        audit(
+            &tx,
+            actor,
+            action::READ_DECISIONS,
+            "decisions",
+            &format!("{} in force", out.len()),
+        )?;
+        tx.commit().map_err(db_error("committing the audit log"))?;
+        Ok(out)
+    }
+
+    fn alerts(&mut self, actor: &Actor, recipient: Option<&Recipient>) -> Result<Vec<Alert>> {
+        // Asking for every alert is asking for those of one's home scope, which an
+        // information manager may not read.
+        let (subject, allowed) = match recipient {
+            Some(recipient) => (
+                recipient.to_string(),
+                actor.may_read(&recipient_scope(recipient)),
+            ),
+            None => (actor.home().to_string(), actor.may_read(actor.home())),
+        };
+        let tx = self.write_transaction()?;
+        if !allowed {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: format!("read alerts for {subject}"),
+            };
+            return refuse(tx, actor, action::READ_ALERTS, &subject, refusal);
+        }
+        let wanted = match recipient {
+            Some(recipient) => Some(vec![recipient.clone()]),
+            None => visible_recipients(actor),
+        };
+        let mut out = derived::load_alerts(&tx, wanted.as_deref())?;
+        sort_alerts(&mut out);
+        audit(
+            &tx,
+            actor,
+            action::READ_ALERTS,
+            &subject,
+            &format!("{} alerts", out.len()),
+        )?;
+        tx.commit().map_err(db_error("committing the audit log"))?;
         Ok(out)
     }
 }

@@ -14,7 +14,10 @@ use crate::db_error;
 
 /// Every migration, oldest first: its version and its SQL. Versions only grow, and a published
 /// migration is never edited; a change is a new file.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_init.sql")),
+    (2, include_str!("../migrations/0002_resolution.sql")),
+];
 
 /// The newest schema version this program knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].0;

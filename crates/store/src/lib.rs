@@ -10,9 +10,11 @@
 //! one mapping from records to stored text columns, so that both backends store alike.
 
 pub mod codec;
+mod derived;
 mod settings;
 mod types;
 
+pub use derived::*;
 pub use settings::{Backend, StoreSettings};
 pub use types::*;
 
@@ -105,6 +107,32 @@ pub trait Store: Send {
 
     /// Row counts of every table, for status reports and for tests that a failure changed nothing.
     fn table_counts(&mut self) -> Result<Vec<(String, i64)>>;
+
+    /// Saves what a resolution run derived, in one transaction: entity memberships, the review
+    /// queue and the model replace the previous run's; alerts are replaced too, but an alert
+    /// standing before keeps its `raised_at`. National analysts only (the run spans all forces).
+    fn save_resolution(&mut self, actor: &Actor, run: &ResolutionRun) -> Result<()>;
+
+    /// Entity memberships of the records of forces in `scope` (audited).
+    fn entity_members(&mut self, actor: &Actor, scope: &Scope) -> Result<Vec<EntityMember>>;
+
+    /// The last run's model parameters, if any run was saved.
+    fn resolution_model(&mut self, actor: &Actor) -> Result<Option<String>>;
+
+    /// The review queue, most uncertain first (regional and national analysts; audited).
+    fn review_queue(&mut self, actor: &Actor) -> Result<Vec<ReviewPair>>;
+
+    /// Records an analyst's decision (regional and national analysts; audited). A later decision
+    /// on the same pair supersedes an earlier one; both stay.
+    fn record_decision(&mut self, actor: &Actor, decision: &Decision) -> Result<()>;
+
+    /// The decisions in force: the latest per pair, oldest first.
+    fn decisions(&mut self, actor: &Actor) -> Result<Vec<Decision>>;
+
+    /// Alerts for `recipient` (or every alert the actor may see, for `None`), most severe
+    /// and newest first (audited). A force analyst sees their force's alerts, a regional analyst
+    /// their region's and its forces', a national analyst all.
+    fn alerts(&mut self, actor: &Actor, recipient: Option<&Recipient>) -> Result<Vec<Alert>>;
 }
 
 /// Checks that `actor` may read `scope`, in the words an error should use.

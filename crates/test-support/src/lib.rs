@@ -5,3 +5,4 @@
 pub mod builders;
 pub mod db;
 pub mod fixture;
+pub mod score;

@@ -5,6 +5,11 @@
 //! backend's tests can check none is forgotten. The chapters check behaviour through the
 //! `Store` trait only (and [`TestDb::execute_sql`] where a test must tamper); they do not
 //! look at SQL, so the same assertions hold for SQLite and PostgreSQL.
+//!
+//! The chapters on what resolution derives (memberships, the review queue, decisions, alerts)
+//! are in [`resolution`] and listed in [`ALL`] with the others.
+
+mod resolution;
 
 use chrono::Utc;
 use model::{Actor, Return, ReturnId, Scope};
@@ -15,6 +20,12 @@ use crate::builders::{
     sample_rejection, sample_return, sample_submission, with_awkward_text,
 };
 use crate::db::TestDb;
+
+pub use resolution::{
+    decisions_survive_resave, entity_members_follow_scope, failed_save_keeps_previous_run,
+    resolution_awkward_text_round_trips, resolution_permissions, resolution_resave_replaces,
+    resolution_round_trip,
+};
 
 /// One chapter of the story, run on a fresh database.
 pub type Chapter = fn(&TestDb);
@@ -44,6 +55,19 @@ pub const ALL: &[(&str, Chapter)] = &[
         reopening_keeps_data_and_schema,
     ),
     ("newer_schema_is_refused", newer_schema_is_refused),
+    ("resolution_round_trip", resolution_round_trip),
+    ("resolution_resave_replaces", resolution_resave_replaces),
+    ("decisions_survive_resave", decisions_survive_resave),
+    ("resolution_permissions", resolution_permissions),
+    ("entity_members_follow_scope", entity_members_follow_scope),
+    (
+        "resolution_awkward_text_round_trips",
+        resolution_awkward_text_round_trips,
+    ),
+    (
+        "failed_save_keeps_previous_run",
+        failed_save_keeps_previous_run,
+    ),
 ];
 
 /// Runs every chapter, each on a fresh database from `new_db`, naming the chapter that fails.

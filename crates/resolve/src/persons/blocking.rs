@@ -1,0 +1,88 @@
+//! The person blocking rules: which profiles are compared. A pair is a candidate when it
+//! shares a key under any rule:
+//!
+//! 1. surname sound + year of birth + forename initial;
+//! 2. forename sound (nicknames mapped to the formal name) + year and month of birth;
+//! 3. PNC id;
+//! 4. each phone number;
+//! 5. postcode + surname initial;
+//! 6. each street name; and a street name or first forename + surname sound (an alias in one
+//!    return is a forename in another);
+//! 7. the unordered pair of surname and forename sounds (catches swapped names, and names
+//!    without a date of birth);
+//! 8. full date of birth (catches misspelt names);
+//! 9. same force and reference (the force's record in another month).
+//!
+//! The training sessions block on narrower single rules (`training_key`).
+
+use chrono::Datelike;
+use model::PartialDate;
+
+use crate::blocking::key;
+use crate::persons::features::PersonFeatures;
+
+/// The block keys of a profile.
+pub fn keys(p: &PersonFeatures) -> Vec<u64> {
+    let mut out = Vec::with_capacity(12);
+    let surname_code = p.surname_code[0];
+    let forename_code = p.forename_code[0];
+    if let Some(dob) = p.dob {
+        if let (true, Some(initial)) = (surname_code != 0, p.first_forename().bytes().next()) {
+            out.push(key(1, &[&surname_code, &dob.year(), &initial]));
+        }
+        if let (Some(month), true) = (dob.month(), forename_code != 0) {
+            out.push(key(2, &[&forename_code, &dob.year(), &month]));
+        }
+        if let PartialDate::Full(date) = dob {
+            out.push(key(8, &[&date.num_days_from_ce()]));
+        }
+    }
+    if let Some(pnc) = &p.pnc {
+        out.push(key(3, &[&&**pnc]));
+    }
+    for phone in p.phones.iter() {
+        out.push(key(4, &[phone]));
+    }
+    if let (Some(postcode), Some(initial)) = (&p.postcode, p.surname.bytes().next()) {
+        out.push(key(5, &[&&**postcode, &initial]));
+    }
+    for alias in p.aliases.iter() {
+        out.push(key(6, &[&&**alias]));
+        if surname_code != 0 {
+            out.push(key(16, &[&&**alias, &surname_code]));
+        }
+    }
+    if surname_code != 0 && !p.first_forename().is_empty() {
+        out.push(key(16, &[&p.first_forename(), &surname_code]));
+    }
+    if surname_code != 0 && forename_code != 0 {
+        let (lo, hi) = if surname_code <= forename_code { (surname_code, forename_code) } else { (forename_code, surname_code) };
+        out.push(key(7, &[&lo, &hi]));
+    }
+    out.push(key(9, &[&p.force, &&*p.reference]));
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The rules of the training sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainingRule {
+    /// Same full date of birth: estimates every comparison but `dob`.
+    Dob,
+    /// Same surname and forename sounds: estimates every comparison but the names.
+    Names,
+}
+
+/// The profile's key under a training rule, if the rule applies.
+pub fn training_key(p: &PersonFeatures, rule: TrainingRule) -> Option<u64> {
+    match rule {
+        TrainingRule::Dob => match p.dob {
+            Some(PartialDate::Full(date)) => Some(key(101, &[&date.num_days_from_ce()])),
+            _ => None,
+        },
+        TrainingRule::Names => {
+            (p.surname_code[0] != 0 && p.forename_code[0] != 0).then(|| key(102, &[&p.surname_code[0], &p.forename_code[0]]))
+        }
+    }
+}

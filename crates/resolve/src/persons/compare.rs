@@ -1,0 +1,443 @@
+//! The comparisons of two person profiles and their levels, from strongest agreement to
+//! disagreement: surname, forename, street names, date of birth, PNC id, phone numbers,
+//! address, gender, and whether the same force used the same reference.
+//!
+//! Each comparison returns a level (0 when a value is missing on either side) and, for exact
+//! agreement on a value, that value's frequency. Weights are not decided here: they are
+//! learnt (`em`) and applied (`fellegi_sunter`).
+
+use chrono::{Datelike, NaiveDate};
+use model::PartialDate;
+use strsim::jaro_winkler;
+
+use crate::fellegi_sunter::{ComparisonParams, Gamma};
+use crate::nicknames;
+use crate::persons::features::{PersonFeatures, PersonTermFrequencies};
+
+/// Index of each comparison in a person [`Gamma`].
+pub const SURNAME: usize = 0;
+/// Forename comparison.
+pub const FORENAME: usize = 1;
+/// Street-name comparison.
+pub const ALIASES: usize = 2;
+/// Date-of-birth comparison.
+pub const DOB: usize = 3;
+/// PNC id comparison.
+pub const PNC: usize = 4;
+/// Phone comparison.
+pub const PHONE: usize = 5;
+/// Address comparison.
+pub const ADDRESS: usize = 6;
+/// Gender comparison.
+pub const GENDER: usize = 7;
+/// Same force and reference.
+pub const SAME_REF: usize = 8;
+/// The lines the records are linked to.
+pub const LINES: usize = 9;
+/// Number of person comparisons.
+pub const N_COMPARISONS: usize = 10;
+
+/// The person comparisons with their levels and starting m probabilities.
+pub fn comparisons() -> Vec<ComparisonParams> {
+    vec![
+        ComparisonParams::new(
+            "surname",
+            &[
+                ("missing", 0.0, false),
+                ("exact", 0.80, true),
+                ("matches the other's forename (swapped)", 0.02, false),
+                ("Jaro-Winkler at least 0.92", 0.06, false),
+                ("same sound (Double Metaphone)", 0.03, false),
+                ("a word of a double-barrelled surname", 0.02, false),
+                ("Jaro-Winkler at least 0.80", 0.03, false),
+                ("different", 0.04, false),
+            ],
+        ),
+        ComparisonParams::new(
+            "forename",
+            &[
+                ("missing", 0.0, false),
+                ("exact", 0.75, true),
+                ("nickname or other form of the name", 0.05, false),
+                ("matches the other's surname (swapped)", 0.02, false),
+                ("Jaro-Winkler at least 0.92", 0.05, false),
+                ("same sound (Double Metaphone)", 0.03, false),
+                ("another forename agrees", 0.03, false),
+                ("initial agrees", 0.02, false),
+                ("Jaro-Winkler at least 0.80", 0.02, false),
+                ("different", 0.03, false),
+            ],
+        ),
+        ComparisonParams::new(
+            "aliases",
+            &[
+                ("missing", 0.0, false),
+                ("a street name in common", 0.6, true),
+                ("a street name is the other's forename", 0.1, false),
+                ("similar street names", 0.1, false),
+                ("street names differ", 0.2, false),
+            ],
+        ),
+        ComparisonParams::new(
+            "dob",
+            &[
+                ("missing", 0.0, false),
+                ("exact", 0.80, false),
+                ("day and month transposed", 0.03, false),
+                ("same year and month (one side partial)", 0.05, false),
+                ("one digit or a few days different", 0.04, false),
+                ("same year (one side year only)", 0.04, false),
+                ("within a year", 0.02, false),
+                ("different", 0.02, false),
+            ],
+        ),
+        ComparisonParams::new("pnc_id", &[("missing", 0.0, false), ("exact", 0.98, false), ("different", 0.02, false)]),
+        ComparisonParams::new(
+            "phone",
+            &[("missing", 0.0, false), ("a number in common", 0.7, true), ("no number in common", 0.3, false)],
+        ),
+        ComparisonParams::new(
+            "address",
+            &[
+                ("missing", 0.0, false),
+                ("postcode and first line agree", 0.5, false),
+                ("first line agrees (postcode missing)", 0.15, false),
+                ("postcode agrees", 0.1, false),
+                ("first line similar", 0.05, false),
+                ("same postcode district", 0.05, false),
+                ("different", 0.15, false),
+            ],
+        ),
+        ComparisonParams::new("gender", &[("missing", 0.0, false), ("same", 0.97, false), ("different", 0.03, false)]),
+        ComparisonParams::new(
+            "same_ref",
+            &[
+                ("different forces", 0.0, false),
+                ("same force and reference", 0.6, false),
+                ("same force, different reference", 0.4, false),
+            ],
+        ),
+        ComparisonParams::new(
+            "lines",
+            &[
+                ("missing", 0.0, false),
+                ("a linked line's deal number in common", 0.5, false),
+                ("a linked line's brand in common", 0.3, false),
+                ("no linked line in common", 0.2, false),
+            ],
+        ),
+    ]
+}
+
+fn codes_agree(a: [u32; 2], b: [u32; 2]) -> bool {
+    a[0] != 0 && b[0] != 0 && (a[0] == b[0] || (a[1] != 0 && a[1] == b[0]) || (b[1] != 0 && a[0] == b[1]))
+}
+
+fn is_initial(name: &str) -> bool {
+    name.len() == 1
+}
+
+/// Compares two profiles.
+pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> Gamma {
+    let mut gamma = Gamma::default();
+    (gamma.levels[SURNAME], gamma.tf[SURNAME]) = surname(a, b, tf);
+    (gamma.levels[FORENAME], gamma.tf[FORENAME]) = forename(a, b, tf);
+    (gamma.levels[ALIASES], gamma.tf[ALIASES]) = aliases(a, b, tf);
+    gamma.levels[DOB] = dob(a.dob, b.dob);
+    gamma.levels[PNC] = match (&a.pnc, &b.pnc) {
+        (Some(x), Some(y)) => if x == y { 1 } else { 2 },
+        _ => 0,
+    };
+    (gamma.levels[PHONE], gamma.tf[PHONE]) = phones(&a.phones, &b.phones, |n| tf.phone(n));
+    gamma.levels[ADDRESS] = address(a, b);
+    gamma.levels[GENDER] = match (a.gender, b.gender) {
+        (Some(x), Some(y)) => if x == y { 1 } else { 2 },
+        _ => 0,
+    };
+    gamma.levels[SAME_REF] = same_ref(a.force, &a.reference, b.force, &b.reference);
+    gamma.levels[LINES] = lines(a, b);
+    gamma
+}
+
+fn lines(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
+    if a.line_brands.is_empty() && a.line_numbers.is_empty() || b.line_brands.is_empty() && b.line_numbers.is_empty() {
+        return 0;
+    }
+    if phones(&a.line_numbers, &b.line_numbers, |_| 0.0).0 == 1 {
+        return 1;
+    }
+    if a.line_brands.iter().any(|x| b.line_brands.contains(x)) {
+        return 2;
+    }
+    3
+}
+
+/// The lineage level shared by people and lines: 1 same force and reference, 2 same force
+/// and another reference, 0 (no information) across forces.
+pub fn same_ref(force_a: u16, ref_a: &str, force_b: u16, ref_b: &str) -> u8 {
+    match (force_a == force_b, ref_a == ref_b) {
+        (true, true) => 1,
+        (true, false) => 2,
+        (false, _) => 0,
+    }
+}
+
+fn surname(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> (u8, f32) {
+    let (x, y) = (&*a.surname, &*b.surname);
+    if x.is_empty() || y.is_empty() {
+        return (0, 0.0);
+    }
+    if x == y {
+        return (1, tf.surname(x));
+    }
+    if x == b.first_forename() || y == a.first_forename() {
+        return (2, 0.0);
+    }
+    let similarity = jaro_winkler(x, y);
+    if similarity >= 0.92 {
+        return (3, 0.0);
+    }
+    if codes_agree(a.surname_code, b.surname_code) {
+        return (4, 0.0);
+    }
+    let words_shared = a.surname_words.contains(' ') || b.surname_words.contains(' ');
+    if words_shared && a.surname_words.split(' ').any(|w| w.len() > 1 && b.surname_words.split(' ').any(|v| v == w)) {
+        return (5, 0.0);
+    }
+    if similarity >= 0.80 {
+        return (6, 0.0);
+    }
+    (7, 0.0)
+}
+
+fn forename(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> (u8, f32) {
+    let (x, y) = (a.first_forename(), b.first_forename());
+    if x.is_empty() || y.is_empty() {
+        return (0, 0.0);
+    }
+    if x == y {
+        return (1, tf.forename(x));
+    }
+    if nicknames::equivalent(x, y) {
+        return (2, 0.0);
+    }
+    if x == &*b.surname || y == &*a.surname {
+        return (3, 0.0);
+    }
+    if is_initial(x) || is_initial(y) {
+        return if x.as_bytes()[0] == y.as_bytes()[0] { (7, 0.0) } else { (9, 0.0) };
+    }
+    let similarity = jaro_winkler(x, y);
+    if similarity >= 0.92 {
+        return (4, 0.0);
+    }
+    if codes_agree(a.forename_code, b.forename_code) {
+        return (5, 0.0);
+    }
+    let other_agrees = a.forenames.iter().any(|f| f.len() > 1 && b.forenames.iter().any(|g| g == f));
+    if other_agrees {
+        return (6, 0.0);
+    }
+    if similarity >= 0.80 {
+        return (8, 0.0);
+    }
+    (9, 0.0)
+}
+
+fn aliases(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> (u8, f32) {
+    let mut rarest: Option<f32> = None;
+    for alias in a.aliases.iter() {
+        if b.aliases.contains(alias) {
+            let f = tf.alias(alias);
+            rarest = Some(rarest.map_or(f, |r: f32| r.min(f)));
+        }
+    }
+    if let Some(f) = rarest {
+        return (1, f);
+    }
+    let names_other = |aliases: &[Box<str>], other: &PersonFeatures| {
+        aliases.iter().any(|alias| {
+            other.forenames.iter().any(|f| f == alias) || nicknames::equivalent(alias, other.first_forename())
+        })
+    };
+    if names_other(&a.aliases, b) || names_other(&b.aliases, a) {
+        return (2, 0.0);
+    }
+    if a.aliases.is_empty() || b.aliases.is_empty() {
+        return (0, 0.0);
+    }
+    let similar = a.aliases.iter().any(|x| b.aliases.iter().any(|y| jaro_winkler(x, y) >= 0.9));
+    if similar { (3, 0.0) } else { (4, 0.0) }
+}
+
+/// Date-of-birth level.
+pub fn dob(a: Option<PartialDate>, b: Option<PartialDate>) -> u8 {
+    let (Some(a), Some(b)) = (a, b) else {
+        return 0;
+    };
+    match (a, b) {
+        (PartialDate::Full(x), PartialDate::Full(y)) => {
+            if x == y {
+                1
+            } else if x.year() == y.year() && x.day() == y.month() && x.month() == y.day() {
+                2
+            } else if digits_different(x, y) == 1 || (x - y).num_days().abs() <= 3 {
+                4
+            } else if (x - y).num_days().abs() <= 366 {
+                6
+            } else {
+                7
+            }
+        }
+        _ => {
+            let same_month = a.month().is_some() && a.month() == b.month() && a.year() == b.year();
+            if same_month {
+                return 3;
+            }
+            let year_only = a.month().is_none() || b.month().is_none();
+            if year_only && a.year() == b.year() {
+                return 5;
+            }
+            if (a.year() - b.year()).abs() <= 1 {
+                6
+            } else {
+                7
+            }
+        }
+    }
+}
+
+fn digits_different(x: NaiveDate, y: NaiveDate) -> usize {
+    let (a, b) = (x.format("%Y%m%d").to_string(), y.format("%Y%m%d").to_string());
+    a.bytes().zip(b.bytes()).filter(|(p, q)| p != q).count()
+}
+
+/// Phone level over two sorted lists: 1 with the rarest shared number's frequency, 2 when
+/// both have numbers and share none, 0 when either has none.
+pub fn phones(a: &[u64], b: &[u64], frequency: impl Fn(u64) -> f32) -> (u8, f32) {
+    if a.is_empty() || b.is_empty() {
+        return (0, 0.0);
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut rarest: Option<f32> = None;
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let f = frequency(a[i]);
+                rarest = Some(rarest.map_or(f, |r: f32| r.min(f)));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    match rarest {
+        Some(f) => (1, f),
+        None => (2, 0.0),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Missing,
+    Exact,
+    Near,
+    Different,
+}
+
+fn address(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
+    let postcode = match (&a.postcode, &b.postcode) {
+        (Some(x), Some(y)) if x == y => Part::Exact,
+        (Some(_), Some(_)) if a.outward() == b.outward() => Part::Near,
+        (Some(_), Some(_)) => Part::Different,
+        _ => Part::Missing,
+    };
+    let line = match (&a.address, &b.address) {
+        (Some(x), Some(y)) if x.text == y.text => Part::Exact,
+        (Some(x), Some(y)) if x.numbers == y.numbers && jaro_winkler(&x.text, &y.text) >= 0.88 => Part::Near,
+        (Some(_), Some(_)) => Part::Different,
+        _ => Part::Missing,
+    };
+    use Part::*;
+    match (postcode, line) {
+        (Missing, Missing) => 0,
+        (Exact, Exact | Near) => 1,
+        (Missing | Near, Exact) => 2,
+        (Exact, Missing | Different) => 3,
+        (Missing | Near, Near) => 4,
+        (Near, Missing | Different) => 5,
+        _ => 6,
+    }
+}
+
+/// The values each comparison looked at, for explanations.
+pub fn values(a: &PersonFeatures, b: &PersonFeatures) -> Vec<(String, String)> {
+    fn opt<T: ToString>(v: &Option<T>) -> String {
+        v.as_ref().map(ToString::to_string).unwrap_or_default()
+    }
+    let forenames = |p: &PersonFeatures| p.forenames.join(" ");
+    let aliases = |p: &PersonFeatures| p.aliases.join(";");
+    let phones = |p: &PersonFeatures| p.phones.iter().map(|n| format!("+{n}")).collect::<Vec<_>>().join(";");
+    let address = |p: &PersonFeatures| {
+        let line = p.address.as_ref().map(|l| l.text.clone()).unwrap_or_default();
+        match &p.postcode {
+            Some(pc) if line.is_empty() => pc.to_string(),
+            Some(pc) => format!("{line}, {pc}"),
+            None => line,
+        }
+    };
+    let lines = |p: &PersonFeatures| {
+        let numbers = p.line_numbers.iter().map(|n| format!("+{n}"));
+        p.line_brands.iter().map(|b| b.to_string()).chain(numbers).collect::<Vec<_>>().join(";")
+    };
+    let gender = |p: &PersonFeatures| p.gender.map(|g| g.to_string()).unwrap_or_default();
+    let reference = |p: &PersonFeatures| {
+        let force = model::force::forces().get(usize::from(p.force)).map(|f| f.code.to_string()).unwrap_or_default();
+        format!("{force}/{}", p.reference)
+    };
+    vec![
+        (a.surname.to_string(), b.surname.to_string()),
+        (forenames(a), forenames(b)),
+        (aliases(a), aliases(b)),
+        (opt(&a.dob), opt(&b.dob)),
+        (opt(&a.pnc), opt(&b.pnc)),
+        (phones(a), phones(b)),
+        (address(a), address(b)),
+        (gender(a), gender(b)),
+        (reference(a), reference(b)),
+        (lines(a), lines(b)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_dob(a: &str, b: &str, expect: u8) {
+        let parse = |t: &str| (!t.is_empty()).then(|| t.parse::<PartialDate>().unwrap());
+        assert_eq!(dob(parse(a), parse(b)), expect, "{a} vs {b}");
+    }
+
+    #[test]
+    fn dob_levels() {
+        check_dob("2008-12-24", "", 0);
+        check_dob("2008-12-24", "2008-12-24", 1);
+        check_dob("2008-05-07", "2008-07-05", 2);
+        check_dob("2008-12", "2008-12-24", 3);
+        check_dob("2008-12-24", "2008-12-25", 4);
+        check_dob("2008-12-24", "2009-12-24", 4);
+        check_dob("2008", "2008-12-24", 5);
+        check_dob("2008-12-24", "2008-03-02", 6);
+        check_dob("2008-11", "2008-12", 6);
+        check_dob("2008-12-24", "1990-01-01", 7);
+    }
+
+    #[test]
+    fn phone_levels() {
+        let f = |_| 0.01;
+        assert_eq!(phones(&[], &[1], f), (0, 0.0));
+        assert_eq!(phones(&[1, 5], &[2, 5], f), (1, 0.01));
+        assert_eq!(phones(&[1], &[2], f), (2, 0.0));
+    }
+}

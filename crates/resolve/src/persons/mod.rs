@@ -1,0 +1,454 @@
+//! Resolving people: nominal records become profiles (`features`), profiles are blocked
+//! (`blocking`), compared (`compare`) and scored with a Fellegi–Sunter model trained without
+//! labels (`em`), and the scored pairs are clustered (`cluster`).
+//!
+//! [`PersonIndex`] keeps everything a later incremental run needs: the profiles, which records
+//! make them, the blocking index and the scored links. This module does not name entities
+//! (`ids`) or decide what is shown for review beyond the band (`lib`).
+
+pub mod blocking;
+pub mod compare;
+pub mod features;
+
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+
+use model::{ForceCode, Period};
+
+use crate::blocking::BlockIndex;
+use crate::cluster::{self, Linkage, Thresholds};
+use crate::decisions::Decision;
+use crate::em::{self, Patterns};
+use crate::explain::Explanation;
+use crate::fellegi_sunter::{Model, probability_of, weight_of};
+use crate::input::PersonRecord;
+use crate::key::{EntityKind, RecordKey};
+use crate::sampling;
+use crate::settings::{Settings, Stage};
+
+use blocking::TrainingRule;
+use features::{PersonFeatures, PersonTermFrequencies};
+
+/// A trained person model: the Fellegi–Sunter parameters and the term frequencies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonModel {
+    /// m, u and the prior.
+    pub model: Model,
+    /// Value frequencies for the adjustment.
+    pub tf: PersonTermFrequencies,
+    /// Iterations each training session ran.
+    pub em_iterations: Vec<usize>,
+}
+
+impl PersonModel {
+    /// The match weight of two profiles.
+    pub fn weight(&self, a: &PersonFeatures, b: &PersonFeatures) -> f64 {
+        self.model.weight(&compare::compare(a, b, &self.tf))
+    }
+
+    /// The waterfall of two profiles under the keys `ka`, `kb`.
+    pub fn explain_features(&self, ka: &RecordKey, a: &PersonFeatures, kb: &RecordKey, b: &PersonFeatures) -> Explanation {
+        let gamma = compare::compare(a, b, &self.tf);
+        let steps = self.model.steps(&gamma, &compare::values(a, b));
+        let total_weight = self.model.weight(&gamma);
+        Explanation {
+            kind: EntityKind::Person,
+            a: ka.clone(),
+            b: kb.clone(),
+            prior_weight: self.model.prior_weight(),
+            steps,
+            total_weight,
+            probability: probability_of(total_weight),
+        }
+    }
+
+    /// The waterfall of any two person records.
+    pub fn explain(&self, a: &PersonRecord, b: &PersonRecord) -> Explanation {
+        self.explain_features(&a.key, &PersonFeatures::of(a), &b.key, &PersonFeatures::of(b))
+    }
+}
+
+/// The tag of a record's return: force and period.
+pub fn slot(force: &ForceCode, period: Period) -> u64 {
+    (u64::from(features::force_index(force)) << 32) | (period.year() as u64 * 12 + u64::from(period.month()))
+}
+
+fn hash_text(text: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Person records, their profiles, the blocking index and the scored links.
+#[derive(Debug, Clone, Default)]
+pub struct PersonIndex {
+    /// Distinct profiles.
+    pub profiles: Vec<PersonFeatures>,
+    fingerprints: FxHashMap<u64, Vec<u32>>,
+    /// Every record added, in order.
+    pub records: Vec<RecordKey>,
+    /// The profile of each record.
+    pub record_profile: Vec<u32>,
+    /// The live records of each profile (empty once all were replaced).
+    pub profile_records: Vec<Vec<u32>>,
+    /// The returns (force and period) of each profile's live records.
+    pub slots: Vec<Vec<u64>>,
+    /// Hashed PNC id of each profile (empty when none).
+    pub pnc: Vec<Vec<u64>>,
+    /// Blocking index over profiles.
+    pub blocks: BlockIndex,
+    /// Scored links kept (weight reaching the lower of the review band and the match threshold).
+    pub edges: Vec<(u32, u32, f64)>,
+    /// Candidate pairs compared so far.
+    pub n_compared: u64,
+}
+
+impl PersonIndex {
+    /// Whether profile `p` still has records.
+    pub fn is_live(&self, p: u32) -> bool {
+        !self.profile_records[p as usize].is_empty()
+    }
+
+    /// Profiles that still have records.
+    pub fn live(&self) -> Vec<u32> {
+        (0..self.profiles.len() as u32).filter(|&p| self.is_live(p)).collect()
+    }
+
+    /// Adds records; returns the profiles that gained records and those newly created.
+    pub fn add(&mut self, records: &[PersonRecord]) -> (Vec<u32>, Vec<u32>) {
+        let features: Vec<PersonFeatures> = records.par_iter().map(PersonFeatures::of).collect();
+        let mut touched = Vec::new();
+        let mut created = Vec::new();
+        for (record, f) in records.iter().zip(features) {
+            let fingerprint = f.fingerprint();
+            let same = self
+                .fingerprints
+                .get(&fingerprint)
+                .and_then(|ps| ps.iter().copied().find(|&p| self.profiles[p as usize] == f));
+            let profile = match same {
+                Some(p) => p,
+                None => {
+                    let p = self.profiles.len() as u32;
+                    self.fingerprints.entry(fingerprint).or_default().push(p);
+                    self.pnc.push(f.pnc.as_deref().map(hash_text).into_iter().collect());
+                    self.profiles.push(f);
+                    self.profile_records.push(Vec::new());
+                    self.slots.push(Vec::new());
+                    created.push(p);
+                    p
+                }
+            };
+            let r = self.records.len() as u32;
+            self.records.push(record.key.clone());
+            self.record_profile.push(profile);
+            self.profile_records[profile as usize].push(r);
+            let s = slot(&record.key.force, record.key.period);
+            let slots = &mut self.slots[profile as usize];
+            if let Err(at) = slots.binary_search(&s) {
+                slots.insert(at, s);
+            }
+            touched.push(profile);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        (touched, created)
+    }
+
+    /// Drops the records of the given returns (being replaced); returns the profiles that
+    /// lost records.
+    pub fn remove_returns(&mut self, returns: &FxHashSet<u64>) -> Vec<u32> {
+        let mut touched = Vec::new();
+        for (p, records) in self.profile_records.iter_mut().enumerate() {
+            let before = records.len();
+            records.retain(|&r| {
+                let key = &self.records[r as usize];
+                !returns.contains(&slot(&key.force, key.period))
+            });
+            if records.len() != before {
+                touched.push(p as u32);
+                self.slots[p].retain(|s| !returns.contains(s));
+            }
+        }
+        let dead: FxHashSet<u32> = touched.iter().copied().filter(|&p| self.profile_records[p as usize].is_empty()).collect();
+        if !dead.is_empty() {
+            self.edges.retain(|e| !dead.contains(&e.0) && !dead.contains(&e.1));
+        }
+        touched
+    }
+
+    /// The smallest live record key of each profile (`None` for dead profiles).
+    pub fn first_key(&self, p: u32) -> Option<&RecordKey> {
+        self.profile_records[p as usize].iter().map(|&r| &self.records[r as usize]).min()
+    }
+
+    /// A total order of live profiles by their smallest record key (dead profiles last).
+    pub fn ranks(&self) -> Vec<u64> {
+        let mut order: Vec<(Option<&RecordKey>, u32)> =
+            (0..self.profiles.len() as u32).map(|p| (self.first_key(p), p)).collect();
+        order.par_sort_unstable_by(|a, b| match (a.0, b.0) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.1.cmp(&b.1),
+        });
+        let mut ranks = vec![0u64; self.profiles.len()];
+        for (rank, (_, p)) in order.into_iter().enumerate() {
+            ranks[p as usize] = rank as u64;
+        }
+        ranks
+    }
+
+    /// The record shown for a profile in review: its latest, then smallest, key.
+    pub fn representative(&self, p: u32) -> &RecordKey {
+        self.profile_records[p as usize]
+            .iter()
+            .map(|&r| &self.records[r as usize])
+            .max_by(|x, y| x.period.cmp(&y.period).then(y.cmp(x)))
+            .expect("invariant: live profile")
+    }
+}
+
+/// Trains a person model on the live profiles of `index`.
+pub fn train(index: &PersonIndex, settings: &Settings, progress: crate::settings::Progress<'_>) -> PersonModel {
+    let live = index.live();
+    let tf = PersonTermFrequencies::count(live.iter().map(|&p| &index.profiles[p as usize]));
+    let mut model = Model {
+        comparisons: compare::comparisons(),
+        lambda: 1e-4,
+        tf_weight: settings.tf_adjustment_weight,
+        tf_floor: 1e-7,
+    };
+    let patterns_of = |pairs: &[(u32, u32)]| -> Patterns {
+        pairs
+            .par_chunks(4096)
+            .map(|chunk| {
+                let mut patterns = Patterns::default();
+                for &(a, b) in chunk {
+                    patterns.add(&compare::compare(&index.profiles[a as usize], &index.profiles[b as usize], &tf));
+                }
+                patterns
+            })
+            .reduce(Patterns::default, |mut x, y| {
+                x.merge(y);
+                x
+            })
+    };
+    progress(Stage::EstimateU, 0, 1);
+    let random = sampling::random_pairs(&live, settings.u_sample_pairs, settings.seed);
+    em::estimate_u(&mut model, &patterns_of(&random));
+    drop(random);
+    progress(Stage::EstimateU, 1, 1);
+
+    let rules = [TrainingRule::Dob, TrainingRule::Names];
+    let mut sessions = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        progress(Stage::Train, i as u64, rules.len() as u64);
+        let mut blocks = BlockIndex::default();
+        for &p in &live {
+            if let Some(k) = blocking::training_key(&index.profiles[p as usize], *rule) {
+                blocks.insert(p, &[k]);
+            }
+        }
+        let pairs = sampling::block_pairs(&blocks.sorted_blocks(), settings.max_block_size, settings.max_training_pairs);
+        let mut active = vec![true; compare::N_COMPARISONS];
+        match rule {
+            TrainingRule::Dob => active[compare::DOB] = false,
+            TrainingRule::Names => {
+                active[compare::SURNAME] = false;
+                active[compare::FORENAME] = false;
+            }
+        }
+        sessions.push(em::train(&model, &patterns_of(&pairs), &active, settings.em_max_iterations, settings.em_tolerance));
+    }
+    em::combine(&mut model, &sessions);
+    progress(Stage::Train, rules.len() as u64, rules.len() as u64);
+    PersonModel { model, tf, em_iterations: sessions.iter().map(|s| s.iterations).collect() }
+}
+
+/// The lowest weight a link is kept at.
+pub fn keep_weight(settings: &Settings) -> f64 {
+    weight_of(settings.review_band.0.min(settings.match_threshold))
+}
+
+/// Compares `nodes` with their candidates (those `keep` allows), adding them to the blocking
+/// index first. Returns the comparison patterns and, per pair, the weight without the prior
+/// (only pairs with a positive weight, the others can never reach the band).
+pub fn compare_candidates(
+    index: &mut PersonIndex,
+    pm: &PersonModel,
+    nodes: &[u32],
+    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+    settings: &Settings,
+    progress: crate::settings::Progress<'_>,
+) -> (Patterns, Vec<(u32, u32, f64)>) {
+    let keys: Vec<Vec<u64>> = nodes.par_iter().map(|&p| blocking::keys(&index.profiles[p as usize])).collect();
+    for (&p, k) in nodes.iter().zip(&keys) {
+        index.blocks.insert(p, k);
+    }
+    let index: &PersonIndex = index;
+    let prior = pm.model.prior_weight();
+    let total = nodes.len() as u64;
+    let mut patterns = Patterns::default();
+    let mut scored = Vec::new();
+    for (chunk_no, chunk) in nodes.chunks(8192).enumerate() {
+        progress(Stage::Compare, (chunk_no * 8192) as u64, total);
+        let keys_chunk = &keys[chunk_no * 8192..chunk_no * 8192 + chunk.len()];
+        let results: Vec<(Patterns, Vec<(u32, u32, f64)>)> = chunk
+            .par_iter()
+            .zip(keys_chunk.par_iter())
+            .map(|(&p, k)| {
+                let mut local = Patterns::default();
+                let mut out = Vec::new();
+                let mut candidates = Vec::new();
+                index.blocks.candidates(p, k, settings.max_block_size, |q| index.is_live(q) && keep(p, q), &mut candidates);
+                let a = &index.profiles[p as usize];
+                for &q in &candidates {
+                    let gamma = compare::compare(a, &index.profiles[q as usize], &pm.tf);
+                    local.add(&gamma);
+                    let partial = pm.model.weight(&gamma) - prior;
+                    if partial > 0.0 {
+                        out.push((p.min(q), p.max(q), partial));
+                    }
+                }
+                (local, out)
+            })
+            .collect();
+        for (local, out) in results {
+            patterns.merge(local);
+            scored.extend(out);
+        }
+    }
+    progress(Stage::Compare, total, total);
+    (patterns, scored)
+}
+
+/// The person linkage the clustering sees.
+pub struct PersonLinkage<'a> {
+    /// The index.
+    pub index: &'a PersonIndex,
+    /// The model.
+    pub model: &'a PersonModel,
+    /// Ranks of profiles.
+    pub ranks: &'a [u64],
+}
+
+impl Linkage for PersonLinkage<'_> {
+    fn rank(&self, node: u32) -> u64 {
+        self.ranks[node as usize]
+    }
+    fn slots(&self, node: u32) -> &[u64] {
+        &self.index.slots[node as usize]
+    }
+    fn ids(&self, node: u32) -> &[u64] {
+        &self.index.pnc[node as usize]
+    }
+    fn weight(&self, a: u32, b: u32) -> f64 {
+        self.model.weight(&self.index.profiles[a as usize], &self.index.profiles[b as usize])
+    }
+}
+
+/// Profile pairs of the decisions about people: (must-links, cannot-links, notes on
+/// decisions that could not be applied).
+pub fn decision_pairs(index: &PersonIndex, decisions: &[Decision]) -> (Vec<(u32, u32)>, Vec<(u32, u32)>, Vec<String>) {
+    let wanted: FxHashSet<&RecordKey> = decisions
+        .iter()
+        .filter(|d| d.kind == EntityKind::Person)
+        .flat_map(|d| [&d.a, &d.b])
+        .collect();
+    let mut found: FxHashMap<&RecordKey, u32> = FxHashMap::default();
+    if !wanted.is_empty() {
+        for (r, key) in index.records.iter().enumerate() {
+            let p = index.record_profile[r];
+            if wanted.contains(key) && index.profile_records[p as usize].contains(&(r as u32)) {
+                found.insert(key, p);
+            }
+        }
+    }
+    let (mut must, mut cannot, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+    for d in decisions.iter().filter(|d| d.kind == EntityKind::Person) {
+        let (Some(&a), Some(&b)) = (found.get(&d.a), found.get(&d.b)) else {
+            notes.push(format!("decision by {} about {} and {} names a record not in the input", d.by, d.a, d.b));
+            continue;
+        };
+        match (d.same, a == b) {
+            (true, true) => {}
+            (true, false) => must.push((a.min(b), a.max(b))),
+            (false, true) => notes.push(format!(
+                "decision by {} that {} and {} differ cannot be applied: the force's records are identical",
+                d.by, d.a, d.b
+            )),
+            (false, false) => cannot.push((a.min(b), a.max(b))),
+        }
+    }
+    must.sort_unstable();
+    must.dedup();
+    cannot.sort_unstable();
+    cannot.dedup();
+    (must, cannot, notes)
+}
+
+/// The clustering thresholds from settings.
+pub fn thresholds(settings: &Settings, prior_weight: f64) -> Thresholds {
+    Thresholds {
+        link_weight: weight_of(settings.match_threshold),
+        prior_weight,
+        cluster_evidence: settings.cluster_evidence,
+        evidence_clamp: settings.evidence_clamp,
+        max_linkage_pairs: settings.max_linkage_pairs,
+        use_slots: settings.same_return_cannot_link,
+        use_ids: settings.pnc_cannot_link,
+    }
+}
+
+/// Clusters the given components in parallel.
+pub fn cluster_components(
+    components: &[Vec<u32>],
+    edges_of: &FxHashMap<u32, Vec<(u32, u32, f64)>>,
+    must: &[(u32, u32)],
+    cannot: &[(u32, u32)],
+    linkage: &dyn Linkage,
+    thresholds: &Thresholds,
+    component_of: &[u32],
+) -> (Vec<Vec<u32>>, Vec<(u32, u32)>) {
+    let empty = Vec::new();
+    let mut must_of: FxHashMap<u32, Vec<(u32, u32)>> = FxHashMap::default();
+    for &(a, b) in must {
+        must_of.entry(component_of[a as usize]).or_default().push((a, b));
+    }
+    let mut cannot_of: FxHashMap<u32, Vec<(u32, u32)>> = FxHashMap::default();
+    for &(a, b) in cannot {
+        if component_of[a as usize] == component_of[b as usize] {
+            cannot_of.entry(component_of[a as usize]).or_default().push((a, b));
+        }
+    }
+    let results: Vec<cluster::Clustered> = components
+        .par_iter()
+        .map(|nodes| {
+            if nodes.len() == 1 {
+                return cluster::Clustered { clusters: vec![nodes.clone()], contradictions: Vec::new() };
+            }
+            let c = component_of[nodes[0] as usize];
+            cluster::cluster(
+                nodes,
+                edges_of.get(&c).unwrap_or(&empty),
+                must_of.get(&c).unwrap_or(&empty_pairs()),
+                cannot_of.get(&c).unwrap_or(&empty_pairs()),
+                linkage,
+                thresholds,
+            )
+        })
+        .collect();
+    let mut clusters = Vec::new();
+    let mut contradictions = Vec::new();
+    for r in results {
+        clusters.extend(r.clusters);
+        contradictions.extend(r.contradictions);
+    }
+    (clusters, contradictions)
+}
+
+fn empty_pairs() -> Vec<(u32, u32)> {
+    Vec::new()
+}
