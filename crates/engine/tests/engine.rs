@@ -396,3 +396,101 @@ fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) {
     }
     writer.flush().unwrap();
 }
+
+/// Imports the small world into a fresh store and runs resolution on it.
+fn analysed(db: &TestDb) -> Box<dyn Store> {
+    let mut store = db.store();
+    let reports = import(&mut *store, &national(), &[small_world().join("returns")]);
+    assert!(reports.iter().all(|r| !r.is_rejected()));
+    engine::analyse(&mut *store, &national(), &resolve::Settings::default(), &mut |_, _, _| {}).expect("analyse");
+    store
+}
+
+#[test]
+fn analysis_ids_are_stable_and_decisions_survive_a_rerun() {
+    for db in TestDb::all() {
+        let mut store = analysed(&db);
+        let first = store.entity_members(&national(), &Scope::National).unwrap();
+        assert!(!first.is_empty(), "{}", db.name());
+
+        // Nothing changed: a second run gives the very same ids.
+        engine::analyse(&mut *store, &national(), &resolve::Settings::default(), &mut |_, _, _| {}).unwrap();
+        assert_eq!(first, store.entity_members(&national(), &Scope::National).unwrap(), "{}", db.name());
+
+        // An analyst rejects a queued pair and accepts another; both hold after a re-run.
+        let queue = store.review_queue(&national()).unwrap();
+        assert!(queue.len() >= 2, "{}: the small world should leave pairs to review", db.name());
+        let entity_of = |members: &[store::EntityMember], r: &store::RecordRef, kind: &str| {
+            members.iter().find(|m| &m.record == r && m.kind == kind).map(|m| m.entity_id.clone())
+        };
+        for (pair, same) in [(&queue[0], false), (&queue[1], true)] {
+            let decision = store::Decision {
+                kind: pair.kind.clone(),
+                a: pair.a.clone(),
+                b: pair.b.clone(),
+                same,
+                decided_by: String::new(),
+                decided_at: chrono::Utc::now(),
+                note: Some("checked with both forces".into()),
+            };
+            store.record_decision(&national(), &decision).unwrap();
+        }
+        for _ in 0..2 {
+            engine::analyse(&mut *store, &national(), &resolve::Settings::default(), &mut |_, _, _| {}).unwrap();
+            let members = store.entity_members(&national(), &Scope::National).unwrap();
+            let (rejected, accepted) = (&queue[0], &queue[1]);
+            assert_ne!(
+                entity_of(&members, &rejected.a, &rejected.kind),
+                entity_of(&members, &rejected.b, &rejected.kind),
+                "{}: a rejected pair stays apart",
+                db.name()
+            );
+            assert_eq!(
+                entity_of(&members, &accepted.a, &accepted.kind),
+                entity_of(&members, &accepted.b, &accepted.kind),
+                "{}: an accepted pair stays together",
+                db.name()
+            );
+            let queue_now = store.review_queue(&national()).unwrap();
+            assert!(queue_now.iter().all(|p| p.pair_id != rejected.pair_id && p.pair_id != accepted.pair_id));
+        }
+    }
+}
+
+#[test]
+fn deconfliction_alerts_reach_every_force_concerned_and_conflicts_reach_the_centre() {
+    for db in TestDb::all() {
+        let mut store = analysed(&db);
+        let alerts = store.alerts(&national(), None).unwrap();
+        assert!(!alerts.is_empty(), "{}: the small world shares subjects across forces", db.name());
+        for alert in &alerts {
+            assert!(alert.forces.len() >= 2, "{}: {alert:?}", db.name());
+            // Every force holding the entity has its own alert about it.
+            for force in &alert.forces {
+                let id = format!("{}@force:{force}", alert.entity_id);
+                assert!(alerts.iter().any(|a| a.alert_id == id), "{}: {id} missing", db.name());
+            }
+            if alert.active_forces.len() >= 2 {
+                assert_eq!(alert.severity, store::Severity::Conflict);
+                let national_id = format!("{}@national", alert.entity_id);
+                assert!(alerts.iter().any(|a| a.alert_id == national_id), "{}: {national_id} missing", db.name());
+            } else {
+                assert_eq!(alert.severity, store::Severity::Shared);
+            }
+        }
+        // A force analyst sees only their own force's alerts.
+        let force = alerts[0].forces[0].clone();
+        let own = store.alerts(&Actor::force("f", force.clone()), None).unwrap();
+        assert!(!own.is_empty());
+        assert!(own.iter().all(|a| a.recipient == store::Recipient::Force(force.clone())));
+
+        // The exports are exactly the published layout.
+        let (members, rows) = engine::export_rows(&mut *store, &national()).unwrap();
+        let mut out = Vec::new();
+        share::write_entities(&mut out, &members).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("entity_id,kind,force,period,ref\n"));
+        assert_eq!(text.lines().count(), members.len() + 1);
+        assert!(rows.iter().all(|r| r.forces.len() >= 2 && r.first_seen <= r.last_seen));
+    }
+}

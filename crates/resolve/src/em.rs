@@ -214,7 +214,7 @@ mod tests {
         let model = Model { comparisons, lambda: 0.01, tf_weight: 1.0, tf_floor: 1e-6 };
         let mut random = Patterns::default();
         let mut blocked = Patterns::default();
-        let mut add = |patterns: &mut Patterns, a: u8, b: u8, c: u8, n: usize| {
+        let add = |patterns: &mut Patterns, a: u8, b: u8, c: u8, n: usize| {
             let mut g = Gamma::default();
             g.levels[0] = a;
             g.levels[1] = b;
