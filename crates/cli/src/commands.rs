@@ -60,8 +60,11 @@ pub fn run(cli: Cli) -> Result<Status> {
             let summary = engine::summary(&mut *store, &actor, &scope, None)?;
             render::note("");
             render::summary(&summary, Format::Text);
+            render::note("\nResolving people, lines, places and numbers across forces…");
+            let report = run_analysis(&mut *store, &actor, &resolve::Settings::default(), true)?;
+            render::analyse(&report);
             render::note(&format!(
-                "\nThe data is in {}. Next: `crossline quality`, `crossline returns --history`, `crossline --help`.",
+                "\nThe data is in {}. Next: `crossline alerts`, `crossline review list`, `crossline quality`, `crossline --help`.",
                 global.db
             ));
             Ok(status_of(&reports))
@@ -128,7 +131,11 @@ pub fn run(cli: Cli) -> Result<Status> {
             render::submissions(&store.submissions(&actor, &scope)?);
             Ok(Status::Success)
         }
-        Command::Analyse { match_threshold, review_from, no_progress } => {
+        Command::Analyse {
+            match_threshold,
+            review_from,
+            no_progress,
+        } => {
             if !(0.0 < review_from && review_from < match_threshold && match_threshold < 1.0) {
                 bail!("need 0 < --review-from < --match-threshold < 1");
             }
@@ -139,13 +146,7 @@ pub fn run(cli: Cli) -> Result<Status> {
             };
             let actor = actor(global)?;
             let mut store = open(global)?;
-            let bar = progress_bar(!no_progress && std::io::stderr().is_terminal());
-            let report = engine::analyse(&mut *store, &actor, &settings, &mut |stage, done, total| {
-                bar.set_message(stage.to_string());
-                bar.set_length(total.max(1) as u64);
-                bar.set_position(done as u64);
-            })?;
-            bar.finish_and_clear();
+            let report = run_analysis(&mut *store, &actor, &settings, !no_progress)?;
             render::analyse(&report);
             Ok(Status::Success)
         }
@@ -153,21 +154,41 @@ pub fn run(cli: Cli) -> Result<Status> {
             let actor = actor(global)?;
             let mut store = open(global)?;
             match review {
-                ReviewCommand::List { limit } => render::review_list(&store.review_queue(&actor)?, limit),
-                ReviewCommand::Show { pair } => render::review_show(&find_pair(&mut *store, &actor, &pair)?),
-                ReviewCommand::Accept { pair, note } => decide(&mut *store, &actor, &pair, true, note)?,
-                ReviewCommand::Reject { pair, note } => decide(&mut *store, &actor, &pair, false, note)?,
+                ReviewCommand::List { limit } => {
+                    render::review_list(&store.review_queue(&actor)?, limit)
+                }
+                ReviewCommand::Show { pair } => {
+                    render::review_show(&find_pair(&mut *store, &actor, &pair)?)
+                }
+                ReviewCommand::Accept { pair, note } => {
+                    decide(&mut *store, &actor, &pair, true, note)?
+                }
+                ReviewCommand::Reject { pair, note } => {
+                    decide(&mut *store, &actor, &pair, false, note)?
+                }
             }
             Ok(Status::Success)
         }
-        Command::Alerts { force, region, national } => {
+        Command::Alerts {
+            force,
+            region,
+            national,
+        } => {
             let actor = actor(global)?;
             let recipient = if national {
                 Some(store::Recipient::National)
             } else if let Some(force) = force {
-                Some(store::Recipient::Force(force.parse().with_context(|| format!("--force {force:?}"))?))
+                Some(store::Recipient::Force(
+                    force
+                        .parse()
+                        .with_context(|| format!("--force {force:?}"))?,
+                ))
             } else if let Some(region) = region {
-                Some(store::Recipient::Region(region.parse().with_context(|| format!("--region {region:?}"))?))
+                Some(store::Recipient::Region(
+                    region
+                        .parse()
+                        .with_context(|| format!("--region {region:?}"))?,
+                ))
             } else {
                 None
             };
@@ -179,9 +200,11 @@ pub fn run(cli: Cli) -> Result<Status> {
             let actor = actor(global)?;
             let mut store = open(global)?;
             let (members, deconfliction) = engine::export_rows(&mut *store, &actor)?;
-            std::fs::create_dir_all(&out).with_context(|| format!("while creating {}", out.display()))?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("while creating {}", out.display()))?;
             let entities_path = out.join("entities.csv");
-            let file = std::fs::File::create(&entities_path).with_context(|| format!("while creating {}", entities_path.display()))?;
+            let file = std::fs::File::create(&entities_path)
+                .with_context(|| format!("while creating {}", entities_path.display()))?;
             share::write_entities(std::io::BufWriter::new(file), &members)?;
             let deconfliction_path = out.join("deconfliction.csv");
             let file = std::fs::File::create(&deconfliction_path)
@@ -205,6 +228,22 @@ pub fn run(cli: Cli) -> Result<Status> {
     }
 }
 
+fn run_analysis(
+    store: &mut dyn Store,
+    actor: &Actor,
+    settings: &resolve::Settings,
+    show_progress: bool,
+) -> Result<engine::AnalyseReport> {
+    let bar = progress_bar(show_progress && std::io::stderr().is_terminal());
+    let report = engine::analyse(store, actor, settings, &mut |stage, done, total| {
+        bar.set_message(stage.to_string());
+        bar.set_length(total.max(1));
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
 /// The queued pair with this id.
 fn find_pair(store: &mut dyn Store, actor: &Actor, id: &str) -> Result<store::ReviewPair> {
     store
@@ -215,7 +254,13 @@ fn find_pair(store: &mut dyn Store, actor: &Actor, id: &str) -> Result<store::Re
 }
 
 /// Records an analyst's final decision on a queued pair.
-fn decide(store: &mut dyn Store, actor: &Actor, id: &str, same: bool, note: Option<String>) -> Result<()> {
+fn decide(
+    store: &mut dyn Store,
+    actor: &Actor,
+    id: &str,
+    same: bool,
+    note: Option<String>,
+) -> Result<()> {
     let pair = find_pair(store, actor, id)?;
     let decision = store::Decision {
         kind: pair.kind.clone(),

@@ -401,18 +401,39 @@ pub fn analyse(report: &engine::AnalyseReport) {
         "deconfliction: {} subjects held by more than one force, {} of them conflicts (two or more active investigations); {} alerts",
         report.shared, report.conflicts, report.alerts
     );
-    println!("review queue: {} uncertain pairs (`crossline review list`)", report.review);
+    println!(
+        "review queue: {} uncertain pairs (`crossline review list`)",
+        report.review
+    );
     for note in &report.notes {
         println!("note: {note}");
     }
 }
 
 pub fn review_list(pairs: &[store::ReviewPair], limit: usize) {
-    println!("{:<14} {:<7} {:>6}  {:<40} {}", "pair", "kind", "prob.", "record", "record");
+    println!(
+        "{:<14} {:<7} {:>6}  {:<40} {}",
+        "pair", "kind", "prob.", "record", "record"
+    );
     for p in pairs.iter().take(limit) {
-        println!("{:<14} {:<7} {:>6.3}  {:<40} {}", p.pair_id, p.kind, p.probability, p.a.to_string(), p.b);
+        println!(
+            "{:<14} {:<7} {:>6.3}  {:<40} {}",
+            p.pair_id,
+            p.kind,
+            p.probability,
+            p.a.to_string(),
+            p.b
+        );
     }
-    println!("{} pair(s) waiting{}", pairs.len(), if pairs.len() > limit { format!(", {limit} shown") } else { String::new() });
+    println!(
+        "{} pair(s) waiting{}",
+        pairs.len(),
+        if pairs.len() > limit {
+            format!(", {limit} shown")
+        } else {
+            String::new()
+        }
+    );
 }
 
 pub fn review_show(pair: &store::ReviewPair) {
@@ -421,7 +442,10 @@ pub fn review_show(pair: &store::ReviewPair) {
     println!();
     println!("{}", pair.explanation.trim_end());
     println!();
-    println!("decide with `crossline review accept {0}` or `crossline review reject {0}` (add --note)", pair.pair_id);
+    println!(
+        "decide with `crossline review accept {0}` or `crossline review reject {0}` (add --note)",
+        pair.pair_id
+    );
 }
 
 pub fn alerts(alerts: &[store::Alert]) {
@@ -436,7 +460,10 @@ pub fn alerts(alerts: &[store::Alert]) {
             a.summary
         );
     }
-    let conflicts = alerts.iter().filter(|a| a.severity == store::Severity::Conflict).count();
+    let conflicts = alerts
+        .iter()
+        .filter(|a| a.severity == store::Severity::Conflict)
+        .count();
     println!("{} alert(s), {conflicts} conflict(s)", alerts.len());
 }
 

@@ -199,3 +199,134 @@ fn roles_are_enforced_and_audited() {
     assert!(log.contains("submit_return"), "{log}");
     assert!(log.contains("denied"), "refusals are audited too:\n{log}");
 }
+
+#[test]
+fn analyse_review_alerts_and_export_work_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let world = dir.path().join("w");
+    let out = crossline(
+        &db,
+        &[
+            "world",
+            "--seed",
+            "5",
+            "--out",
+            world.to_str().unwrap(),
+            "--no-comms",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        crossline(
+            &db,
+            &[
+                "import",
+                world.join("returns").to_str().unwrap(),
+                "--no-progress"
+            ]
+        )
+        .status
+        .success()
+    );
+
+    let out = crossline(&db, &["analyse", "--no-progress"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("deconfliction:"), "{}", stdout(&out));
+
+    let out = crossline(&db, &["review", "list", "--limit", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listing = stdout(&out);
+    let pair = listing
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a queued pair")
+        .to_string();
+    assert!(pair.starts_with("Q-"), "{listing}");
+
+    let out = crossline(&db, &["review", "show", &pair]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("prior") && shown.contains("total"),
+        "the waterfall is shown:\n{shown}"
+    );
+
+    let out = crossline(
+        &db,
+        &[
+            "review",
+            "reject",
+            &pair,
+            "--note",
+            "different dates of birth confirmed",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = crossline(&db, &["review", "show", &pair]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a decided pair leaves the queue"
+    );
+    assert!(
+        crossline(&db, &["analyse", "--no-progress"])
+            .status
+            .success()
+    );
+    assert!(!stdout(&crossline(&db, &["review", "list", "--limit", "1000"])).contains(&pair));
+
+    let out = crossline(&db, &["alerts", "--national"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = crossline(
+        &db,
+        &[
+            "--role",
+            "force_analyst",
+            "--home",
+            "kent",
+            "alerts",
+            "--force",
+            "essex",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a force sees only its own alerts"
+    );
+    let out = crossline(
+        &db,
+        &[
+            "--role",
+            "force_analyst",
+            "--home",
+            "kent",
+            "review",
+            "list",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a force analyst does not review other forces' pairs"
+    );
+
+    let exports = dir.path().join("exports");
+    let out = crossline(&db, &["export", "--out", exports.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let entities = std::fs::read_to_string(exports.join("entities.csv")).unwrap();
+    assert!(entities.starts_with("entity_id,kind,force,period,ref\n"));
+    assert!(entities.lines().count() > 100);
+    let deconfliction = std::fs::read_to_string(exports.join("deconfliction.csv")).unwrap();
+    assert!(
+        deconfliction.starts_with("entity_id,kind,forces,active_forces,first_seen,last_seen\n")
+    );
+    assert!(
+        deconfliction
+            .lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(2).is_some_and(|f| f.contains(';')))
+    );
+}

@@ -12,7 +12,9 @@ use chrono::Utc;
 use model::{Actor, ForceCode, Scope};
 use resolve::{EntityKind, Member, PreviousIds, RecordKey, RecordKind};
 use sha2::{Digest, Sha256};
-use store::{Alert, Decision, EntityMember, Recipient, RecordRef, ResolutionRun, ReviewPair, Severity, Store};
+use store::{
+    Alert, Decision, EntityMember, Recipient, RecordRef, ResolutionRun, ReviewPair, Severity, Store,
+};
 
 use crate::Result;
 
@@ -43,10 +45,15 @@ pub fn analyse(
     let returns = store.load_current(actor, &Scope::National)?;
     let input = resolve::input_from_returns(returns.iter().map(|(_, ret)| ret));
     drop(returns);
-    let decisions: Vec<resolve::Decision> = store.decisions(actor)?.iter().filter_map(to_resolve_decision).collect();
+    let decisions: Vec<resolve::Decision> = store
+        .decisions(actor)?
+        .iter()
+        .filter_map(to_resolve_decision)
+        .collect();
     let previous = previous_ids(&store.entity_members(actor, &Scope::National)?);
 
-    let resolution = resolve::resolve_with_progress(&input, &decisions, &previous, settings, progress);
+    let resolution =
+        resolve::resolve_with_progress(&input, &decisions, &previous, settings, progress);
     let deconflictions = resolve::deconflict(&resolution, &input);
 
     let members = resolution
@@ -72,7 +79,11 @@ pub fn analyse(
             explanation: item.explanation.to_string(),
         })
         .collect::<Vec<_>>();
-    let labels: BTreeMap<&str, &resolve::Entity> = resolution.entities.iter().map(|e| (e.id.as_str(), e)).collect();
+    let labels: BTreeMap<&str, &resolve::Entity> = resolution
+        .entities
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
     let mut alerts = Vec::new();
     for d in &deconflictions {
         let entity = labels.get(d.entity_id.as_str()).copied();
@@ -82,11 +93,19 @@ pub fn analyse(
         stats: resolution.stats.clone(),
         review: review.len(),
         shared: deconflictions.len(),
-        conflicts: deconflictions.iter().filter(|d| d.severity == resolve::Severity::Conflict).count(),
+        conflicts: deconflictions
+            .iter()
+            .filter(|d| d.severity == resolve::Severity::Conflict)
+            .count(),
         alerts: alerts.len(),
         notes: resolution.notes.clone(),
     };
-    let run = ResolutionRun { members, review, alerts, model: String::new() };
+    let run = ResolutionRun {
+        members,
+        review,
+        alerts,
+        model: String::new(),
+    };
     store.save_resolution(actor, &run)?;
     Ok(report)
 }
@@ -95,12 +114,27 @@ pub fn analyse(
 /// month, and a decision on one month's pair covers the others, so the analyst sees the pair
 /// once, with its latest months.
 fn profile_pairs(items: &[resolve::ReviewItem]) -> Vec<&resolve::ReviewItem> {
-    let mut latest: BTreeMap<(EntityKind, (&ForceCode, &str), (&ForceCode, &str)), &resolve::ReviewItem> = BTreeMap::new();
+    let mut latest: BTreeMap<
+        (EntityKind, (&ForceCode, &str), (&ForceCode, &str)),
+        &resolve::ReviewItem,
+    > = BTreeMap::new();
     for item in items {
         let a = (&item.a.force, item.a.reference.as_str());
         let b = (&item.b.force, item.b.reference.as_str());
-        let key = if a <= b { (item.kind, a, b) } else { (item.kind, b, a) };
-        let newer = |old: &resolve::ReviewItem| (item.a.period.max(item.b.period), item.a.period.min(item.b.period)) > (old.a.period.max(old.b.period), old.a.period.min(old.b.period));
+        let key = if a <= b {
+            (item.kind, a, b)
+        } else {
+            (item.kind, b, a)
+        };
+        let newer = |old: &resolve::ReviewItem| {
+            (
+                item.a.period.max(item.b.period),
+                item.a.period.min(item.b.period),
+            ) > (
+                old.a.period.max(old.b.period),
+                old.a.period.min(old.b.period),
+            )
+        };
         match latest.get(&key) {
             Some(old) if !newer(old) => {}
             _ => {
@@ -120,7 +154,11 @@ pub fn pair_id(kind: &str, a: &RecordKey, b: &RecordKey) -> String {
 }
 
 fn to_record_ref(key: &RecordKey) -> RecordRef {
-    RecordRef { force: key.force.clone(), period: key.period, reference: key.reference.clone() }
+    RecordRef {
+        force: key.force.clone(),
+        period: key.period,
+        reference: key.reference.clone(),
+    }
 }
 
 fn to_record_key(r: &RecordRef) -> RecordKey {
@@ -128,9 +166,15 @@ fn to_record_key(r: &RecordRef) -> RecordKey {
 }
 
 fn entity_kind(word: &str) -> Option<EntityKind> {
-    [EntityKind::Person, EntityKind::Line, EntityKind::Location, EntityKind::Vehicle, EntityKind::Phone]
-        .into_iter()
-        .find(|k| k.as_str() == word)
+    [
+        EntityKind::Person,
+        EntityKind::Line,
+        EntityKind::Location,
+        EntityKind::Vehicle,
+        EntityKind::Phone,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == word)
 }
 
 fn to_resolve_decision(d: &Decision) -> Option<resolve::Decision> {
@@ -147,9 +191,16 @@ fn to_resolve_decision(d: &Decision) -> Option<resolve::Decision> {
 fn previous_ids(members: &[EntityMember]) -> PreviousIds {
     let mut previous = PreviousIds::new();
     for m in members {
-        let Some(kind) = entity_kind(&m.kind) else { continue };
-        let Some(record_kind) = kind.record_kind() else { continue };
-        let member = Member { kind: record_kind, key: to_record_key(&m.record) };
+        let Some(kind) = entity_kind(&m.kind) else {
+            continue;
+        };
+        let Some(record_kind) = kind.record_kind() else {
+            continue;
+        };
+        let member = Member {
+            kind: record_kind,
+            key: to_record_key(&m.record),
+        };
         previous.insert(kind, member, resolve::EntityId(m.entity_id.clone()));
     }
     previous
@@ -169,7 +220,11 @@ fn alerts_for(d: &resolve::Deconfliction, entity: Option<&resolve::Entity>) -> V
         recipients.push(Recipient::National);
     }
     let held_by = names(&d.forces);
-    let active = if d.active_forces.is_empty() { "none".to_string() } else { names(&d.active_forces) };
+    let active = if d.active_forces.is_empty() {
+        "none".to_string()
+    } else {
+        names(&d.active_forces)
+    };
     recipients
         .into_iter()
         .map(|recipient| {
@@ -230,23 +285,31 @@ fn own_records(entity: &resolve::Entity, force: &ForceCode) -> Vec<String> {
 }
 
 fn names(forces: &[ForceCode]) -> String {
-    forces.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    forces
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The rows of `entities.csv` and `deconfliction.csv` from the last saved run, as far as the
 /// actor's scope reaches.
-pub fn export_rows(store: &mut dyn Store, actor: &Actor) -> Result<(Vec<EntityMember>, Vec<share::DeconflictionRow>)> {
+pub fn export_rows(
+    store: &mut dyn Store,
+    actor: &Actor,
+) -> Result<(Vec<EntityMember>, Vec<share::DeconflictionRow>)> {
     let members = store.entity_members(actor, actor.home())?;
     let mut rows: BTreeMap<String, share::DeconflictionRow> = BTreeMap::new();
     for alert in store.alerts(actor, None)? {
-        rows.entry(alert.entity_id.clone()).or_insert_with(|| share::DeconflictionRow {
-            entity_id: alert.entity_id,
-            kind: alert.kind,
-            forces: alert.forces,
-            active_forces: alert.active_forces,
-            first_seen: alert.first_seen,
-            last_seen: alert.last_seen,
-        });
+        rows.entry(alert.entity_id.clone())
+            .or_insert_with(|| share::DeconflictionRow {
+                entity_id: alert.entity_id,
+                kind: alert.kind,
+                forces: alert.forces,
+                active_forces: alert.active_forces,
+                first_seen: alert.first_seen,
+                last_seen: alert.last_seen,
+            });
     }
     Ok((members, rows.into_values().collect()))
 }

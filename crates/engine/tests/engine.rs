@@ -402,7 +402,13 @@ fn analysed(db: &TestDb) -> Box<dyn Store> {
     let mut store = db.store();
     let reports = import(&mut *store, &national(), &[small_world().join("returns")]);
     assert!(reports.iter().all(|r| !r.is_rejected()));
-    engine::analyse(&mut *store, &national(), &resolve::Settings::default(), &mut |_, _, _| {}).expect("analyse");
+    engine::analyse(
+        &mut *store,
+        &national(),
+        &resolve::Settings::default(),
+        &mut |_, _, _| {},
+    )
+    .expect("analyse");
     store
 }
 
@@ -414,14 +420,32 @@ fn analysis_ids_are_stable_and_decisions_survive_a_rerun() {
         assert!(!first.is_empty(), "{}", db.name());
 
         // Nothing changed: a second run gives the very same ids.
-        engine::analyse(&mut *store, &national(), &resolve::Settings::default(), &mut |_, _, _| {}).unwrap();
-        assert_eq!(first, store.entity_members(&national(), &Scope::National).unwrap(), "{}", db.name());
+        engine::analyse(
+            &mut *store,
+            &national(),
+            &resolve::Settings::default(),
+            &mut |_, _, _| {},
+        )
+        .unwrap();
+        assert_eq!(
+            first,
+            store.entity_members(&national(), &Scope::National).unwrap(),
+            "{}",
+            db.name()
+        );
 
         // An analyst rejects a queued pair and accepts another; both hold after a re-run.
         let queue = store.review_queue(&national()).unwrap();
-        assert!(queue.len() >= 2, "{}: the small world should leave pairs to review", db.name());
+        assert!(
+            queue.len() >= 2,
+            "{}: the small world should leave pairs to review",
+            db.name()
+        );
         let entity_of = |members: &[store::EntityMember], r: &store::RecordRef, kind: &str| {
-            members.iter().find(|m| &m.record == r && m.kind == kind).map(|m| m.entity_id.clone())
+            members
+                .iter()
+                .find(|m| &m.record == r && m.kind == kind)
+                .map(|m| m.entity_id.clone())
         };
         for (pair, same) in [(&queue[0], false), (&queue[1], true)] {
             let decision = store::Decision {
@@ -436,7 +460,13 @@ fn analysis_ids_are_stable_and_decisions_survive_a_rerun() {
             store.record_decision(&national(), &decision).unwrap();
         }
         for _ in 0..2 {
-            engine::analyse(&mut *store, &national(), &resolve::Settings::default(), &mut |_, _, _| {}).unwrap();
+            engine::analyse(
+                &mut *store,
+                &national(),
+                &resolve::Settings::default(),
+                &mut |_, _, _| {},
+            )
+            .unwrap();
             let members = store.entity_members(&national(), &Scope::National).unwrap();
             let (rejected, accepted) = (&queue[0], &queue[1]);
             assert_ne!(
@@ -452,7 +482,11 @@ fn analysis_ids_are_stable_and_decisions_survive_a_rerun() {
                 db.name()
             );
             let queue_now = store.review_queue(&national()).unwrap();
-            assert!(queue_now.iter().all(|p| p.pair_id != rejected.pair_id && p.pair_id != accepted.pair_id));
+            assert!(
+                queue_now
+                    .iter()
+                    .all(|p| p.pair_id != rejected.pair_id && p.pair_id != accepted.pair_id)
+            );
         }
     }
 }
@@ -462,27 +496,44 @@ fn deconfliction_alerts_reach_every_force_concerned_and_conflicts_reach_the_cent
     for db in TestDb::all() {
         let mut store = analysed(&db);
         let alerts = store.alerts(&national(), None).unwrap();
-        assert!(!alerts.is_empty(), "{}: the small world shares subjects across forces", db.name());
+        assert!(
+            !alerts.is_empty(),
+            "{}: the small world shares subjects across forces",
+            db.name()
+        );
         for alert in &alerts {
             assert!(alert.forces.len() >= 2, "{}: {alert:?}", db.name());
             // Every force holding the entity has its own alert about it.
             for force in &alert.forces {
                 let id = format!("{}@force:{force}", alert.entity_id);
-                assert!(alerts.iter().any(|a| a.alert_id == id), "{}: {id} missing", db.name());
+                assert!(
+                    alerts.iter().any(|a| a.alert_id == id),
+                    "{}: {id} missing",
+                    db.name()
+                );
             }
             if alert.active_forces.len() >= 2 {
                 assert_eq!(alert.severity, store::Severity::Conflict);
                 let national_id = format!("{}@national", alert.entity_id);
-                assert!(alerts.iter().any(|a| a.alert_id == national_id), "{}: {national_id} missing", db.name());
+                assert!(
+                    alerts.iter().any(|a| a.alert_id == national_id),
+                    "{}: {national_id} missing",
+                    db.name()
+                );
             } else {
                 assert_eq!(alert.severity, store::Severity::Shared);
             }
         }
         // A force analyst sees only their own force's alerts.
         let force = alerts[0].forces[0].clone();
-        let own = store.alerts(&Actor::force("f", force.clone()), None).unwrap();
+        let own = store
+            .alerts(&Actor::force("f", force.clone()), None)
+            .unwrap();
         assert!(!own.is_empty());
-        assert!(own.iter().all(|a| a.recipient == store::Recipient::Force(force.clone())));
+        assert!(
+            own.iter()
+                .all(|a| a.recipient == store::Recipient::Force(force.clone()))
+        );
 
         // The exports are exactly the published layout.
         let (members, rows) = engine::export_rows(&mut *store, &national()).unwrap();
@@ -491,6 +542,9 @@ fn deconfliction_alerts_reach_every_force_concerned_and_conflicts_reach_the_cent
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("entity_id,kind,force,period,ref\n"));
         assert_eq!(text.lines().count(), members.len() + 1);
-        assert!(rows.iter().all(|r| r.forces.len() >= 2 && r.first_seen <= r.last_seen));
+        assert!(
+            rows.iter()
+                .all(|r| r.forces.len() >= 2 && r.first_seen <= r.last_seen)
+        );
     }
 }

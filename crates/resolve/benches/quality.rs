@@ -13,11 +13,17 @@ use test_support::score;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     if args.iter().any(|a| a == "--list") {
         return;
     }
-    let size: world::Size = value("--size").map_or(world::Size::Medium, |s| s.parse().expect("size"));
+    let size: world::Size =
+        value("--size").map_or(world::Size::Medium, |s| s.parse().expect("size"));
     let seed: u64 = value("--seed").map_or(1, |s| s.parse().expect("seed"));
     let nominals: Option<usize> = value("--nominals").map(|s| s.parse().expect("nominals"));
     let temp = tempfile::tempdir().expect("temporary folder");
@@ -26,9 +32,19 @@ fn main() {
         other => {
             let dir = other.map_or_else(|| temp.path().join("world"), PathBuf::from);
             let started = Instant::now();
-            let config = world::WorldConfig { size, seed, nominals, xlsx_share: 0.0, comms: false };
+            let config = world::WorldConfig {
+                size,
+                seed,
+                nominals,
+                xlsx_share: 0.0,
+                comms: false,
+            };
             let stats = world::generate(&config, &dir, &mut |_| {}).expect("world generated");
-            eprintln!("generated {} nominal records in {:.1?}", stats.nominal_rows, started.elapsed());
+            eprintln!(
+                "generated {} nominal records in {:.1?}",
+                stats.nominal_rows,
+                started.elapsed()
+            );
             dir
         }
     };
@@ -36,6 +52,7 @@ fn main() {
     let started = Instant::now();
     let input = read_world(&world_dir);
     let read_time = started.elapsed();
+    let memory_after_reading = peak_memory();
     println!(
         "world {}: {} person, {} line, {} location, {} vehicle records (read in {read_time:.1?})",
         world_dir.display(),
@@ -54,18 +71,34 @@ fn main() {
     }
     let started = Instant::now();
     let mut last_stage = None;
-    let resolution = resolve::resolve_with_progress(&input, &[], &PreviousIds::new(), &settings, &mut |stage, _, _| {
-        if last_stage != Some(stage) {
-            eprintln!("  {stage} at {:.1?}", started.elapsed());
-            last_stage = Some(stage);
-        }
-    });
+    let resolution = resolve::resolve_with_progress(
+        &input,
+        &[],
+        &PreviousIds::new(),
+        &settings,
+        &mut |stage, _, _| {
+            if last_stage != Some(stage) {
+                eprintln!(
+                    "  {stage} at {:.1?} (peak so far {})",
+                    started.elapsed(),
+                    peak_memory()
+                );
+                last_stage = Some(stage);
+            }
+        },
+    );
     let resolve_time = started.elapsed();
+    let memory_after_resolving = peak_memory();
     let deconfliction = resolve::deconflict(&resolution, &input);
     let s = &resolution.stats;
     println!(
         "resolved in {resolve_time:.2?}: {} person profiles, {} pairs compared, {} links kept, {} oversized blocks, EM iterations {:?}, prior {:.3e}",
-        s.person_profiles, s.person_pairs_compared, s.person_links, s.person_oversized_blocks, s.person_em_iterations, s.person_prior
+        s.person_profiles,
+        s.person_pairs_compared,
+        s.person_links,
+        s.person_oversized_blocks,
+        s.person_em_iterations,
+        s.person_prior
     );
     println!(
         "entities: {} people, {} lines, {} locations, {} vehicles, {} numbers; {} deconfliction rows ({} conflicts); {} review items",
@@ -75,7 +108,10 @@ fn main() {
         s.entities[3],
         s.entities[4],
         deconfliction.len(),
-        deconfliction.iter().filter(|d| d.severity == resolve::Severity::Conflict).count(),
+        deconfliction
+            .iter()
+            .filter(|d| d.severity == resolve::Severity::Conflict)
+            .count(),
         resolution.review.len()
     );
 
@@ -84,7 +120,14 @@ fn main() {
             .of_kind(kind)
             .flat_map(|e| {
                 e.members.iter().map(move |m| {
-                    ((m.key.force.to_string(), m.key.period.to_string(), m.key.reference.clone()), e.id.as_str())
+                    (
+                        (
+                            m.key.force.to_string(),
+                            m.key.period.to_string(),
+                            m.key.reference.clone(),
+                        ),
+                        e.id.as_str(),
+                    )
                 })
             })
             .collect()
@@ -93,13 +136,22 @@ fn main() {
     let lines_truth = score::read_lines(&world_dir).expect("truth/lines.csv");
     let person_labels = labels(EntityKind::Person);
     let line_labels = labels(EntityKind::Line);
-    println!("persons: {}", score::pairwise(&persons_truth, person_labels.clone()));
-    println!("lines:   {}", score::pairwise(&lines_truth, line_labels.clone()));
+    println!(
+        "persons: {}",
+        score::pairwise(&persons_truth, person_labels.clone())
+    );
+    println!(
+        "lines:   {}",
+        score::pairwise(&lines_truth, line_labels.clone())
+    );
     let dp = score::deconfliction(&persons_truth, person_labels);
     let dl = score::deconfliction(&lines_truth, line_labels);
     let overall = (dp.found + dl.found) as f64 / (dp.shared + dl.shared).max(1) as f64;
     println!("deconfliction: persons {dp}; lines {dl}; overall recall {overall:.4}");
-    println!("peak memory (VmHWM): {}", peak_memory());
+    println!(
+        "peak memory (VmHWM): {memory_after_reading} after reading the input, {memory_after_resolving} after resolving, {} after scoring",
+        peak_memory()
+    );
 }
 
 fn read_world(dir: &Path) -> Input {
@@ -110,7 +162,13 @@ fn read_world(dir: &Path) -> Input {
     for f in &found {
         let submission = ingest::read_submission(f, &limits).expect("readable return");
         let parsed = ingest::parse_return(&submission, &limits);
-        let ret = parsed.ret.unwrap_or_else(|| panic!("{} rejected: {:?}", f.path.display(), &parsed.problems[..parsed.problems.len().min(3)]));
+        let ret = parsed.ret.unwrap_or_else(|| {
+            panic!(
+                "{} rejected: {:?}",
+                f.path.display(),
+                &parsed.problems[..parsed.problems.len().min(3)]
+            )
+        });
         input.add_return(&ret);
     }
     input
@@ -119,6 +177,10 @@ fn read_world(dir: &Path) -> Input {
 fn peak_memory() -> String {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM")).map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" ")))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+        })
         .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -52,10 +52,19 @@ impl BlockIndex {
 
     /// The nodes sharing a key with `node` (given its `keys`), restricted by `keep`, sorted and
     /// without repeats; blocks with more than `cap` members are skipped.
-    pub fn candidates(&self, node: u32, keys: &[u64], cap: usize, keep: impl Fn(u32) -> bool, out: &mut Vec<u32>) {
+    pub fn candidates(
+        &self,
+        node: u32,
+        keys: &[u64],
+        cap: usize,
+        keep: impl Fn(u32) -> bool,
+        out: &mut Vec<u32>,
+    ) {
         out.clear();
         for k in keys {
-            let Some(members) = self.blocks.get(k) else { continue };
+            let Some(members) = self.blocks.get(k) else {
+                continue;
+            };
             if members.len() > cap {
                 continue;
             }
@@ -79,7 +88,9 @@ impl BlockIndex {
     pub fn sorted_blocks(&self) -> Vec<&[u32]> {
         let mut keys: Vec<&u64> = self.blocks.keys().collect();
         keys.sort_unstable();
-        keys.into_iter().map(|k| self.blocks[k].as_slice()).collect()
+        keys.into_iter()
+            .map(|k| self.blocks[k].as_slice())
+            .collect()
     }
 }
 

@@ -17,7 +17,6 @@
 
 use rustc_hash::FxHashMap;
 
-
 /// What the clustering needs to know about nodes.
 pub trait Linkage: Sync {
     /// A total order of nodes independent of how they were numbered (for deterministic ties).
@@ -61,7 +60,12 @@ pub struct Clustered {
 
 /// Connected components of `nodes` under the links `edges` (reaching `link_weight`) and
 /// `must`; nodes in no link are their own component.
-pub fn components(n_nodes: usize, edges: &[(u32, u32, f64)], must: &[(u32, u32)], link_weight: f64) -> Vec<Vec<u32>> {
+pub fn components(
+    n_nodes: usize,
+    edges: &[(u32, u32, f64)],
+    must: &[(u32, u32)],
+    link_weight: f64,
+) -> Vec<Vec<u32>> {
     let mut parent: Vec<u32> = (0..n_nodes as u32).collect();
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
@@ -70,7 +74,11 @@ pub fn components(n_nodes: usize, edges: &[(u32, u32, f64)], must: &[(u32, u32)]
         }
         x
     }
-    let links = edges.iter().filter(|e| e.2 >= link_weight).map(|e| (e.0, e.1)).chain(must.iter().copied());
+    let links = edges
+        .iter()
+        .filter(|e| e.2 >= link_weight)
+        .map(|e| (e.0, e.1))
+        .chain(must.iter().copied());
     for (a, b) in links {
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
         if ra != rb {
@@ -106,7 +114,11 @@ impl State {
 
     /// Merges the smaller cluster into the larger; returns the new root.
     fn union(&mut self, a: usize, b: usize) -> usize {
-        let (big, small) = if self.members[a].len() >= self.members[b].len() { (a, b) } else { (b, a) };
+        let (big, small) = if self.members[a].len() >= self.members[b].len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
         self.parent[small] = big;
         let moved = std::mem::take(&mut self.members[small]);
         self.members[big].extend(moved);
@@ -176,9 +188,15 @@ pub fn cluster(
         }
     }
     let forbidden = |state: &mut State, ra: usize, rb: usize| -> bool {
-        let (small, other) = if state.members[ra].len() <= state.members[rb].len() { (ra, rb) } else { (rb, ra) };
+        let (small, other) = if state.members[ra].len() <= state.members[rb].len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
         let members = state.members[small].clone();
-        members.iter().any(|&m| cannot_of[m].iter().any(|&c| state.find(c) == other))
+        members
+            .iter()
+            .any(|&m| cannot_of[m].iter().any(|&c| state.find(c) == other))
     };
 
     let mut out = Clustered::default();
@@ -202,7 +220,7 @@ pub fn cluster(
         .filter_map(|&(a, b, w)| pair(a, b).map(|(x, y)| (x, y, w)))
         .collect();
     links.sort_unstable_by(|p, q| q.2.total_cmp(&p.2).then(p.0.cmp(&q.0)).then(p.1.cmp(&q.1)));
-    for (x, y, w) in links {
+    for (x, y, _) in links {
         let (rx, ry) = (state.find(x), state.find(y));
         if rx == ry {
             continue;
@@ -224,17 +242,17 @@ pub fn cluster(
             continue;
         }
         let agree = state.members[rx].len() == 1 && state.members[ry].len() == 1
-            || mean_evidence(&state, rx, ry, &order, linkage, thresholds) >= thresholds.cluster_evidence;
-        let _ = w;
+            || mean_evidence(&state, rx, ry, &order, linkage, thresholds)
+                >= thresholds.cluster_evidence;
         if agree {
             state.union(rx, ry);
         }
     }
 
     let mut clusters: FxHashMap<usize, Vec<u32>> = FxHashMap::default();
-    for i in 0..n {
+    for (i, &node) in order.iter().enumerate() {
         let root = state.find(i);
-        clusters.entry(root).or_default().push(order[i]);
+        clusters.entry(root).or_default().push(node);
     }
     let mut clusters: Vec<Vec<u32>> = clusters.into_values().collect();
     clusters.sort_unstable_by_key(|c| linkage.rank(c[0]));
@@ -252,11 +270,20 @@ fn sorted(values: &[u64]) -> Vec<u64> {
 /// Whether two clusters hold records of one slot (one force's return) that are not themselves
 /// a confident match: a force may list one person twice in a return (the pair then matches on
 /// its own), but two of its records that do not match are two people.
-fn same_slot_apart(state: &State, a: usize, b: usize, order: &[u32], linkage: &dyn Linkage, link_weight: f64) -> bool {
+fn same_slot_apart(
+    state: &State,
+    a: usize,
+    b: usize,
+    order: &[u32],
+    linkage: &dyn Linkage,
+    link_weight: f64,
+) -> bool {
     for &x in &state.members[a] {
         let sx = linkage.slots(order[x]);
         for &y in &state.members[b] {
-            if intersects(sx, linkage.slots(order[y])) && linkage.weight(order[x], order[y]) < link_weight {
+            if intersects(sx, linkage.slots(order[y]))
+                && linkage.weight(order[x], order[y]) < link_weight
+            {
                 return true;
             }
         }
@@ -264,7 +291,14 @@ fn same_slot_apart(state: &State, a: usize, b: usize, order: &[u32], linkage: &d
     false
 }
 
-fn mean_evidence(state: &State, a: usize, b: usize, order: &[u32], linkage: &dyn Linkage, thresholds: &Thresholds) -> f64 {
+fn mean_evidence(
+    state: &State,
+    a: usize,
+    b: usize,
+    order: &[u32],
+    linkage: &dyn Linkage,
+    thresholds: &Thresholds,
+) -> f64 {
     let max_pairs = thresholds.max_linkage_pairs;
     let side = (max_pairs as f64).sqrt().ceil() as usize;
     let mut ma = state.members[a].clone();
@@ -326,11 +360,20 @@ mod tests {
         }
     }
 
-    fn check(n: usize, weights: &[(u32, u32, f64)], must: &[(u32, u32)], cannot: &[(u32, u32)], ids: &[(u32, u64)], expect: &str) {
+    fn check(
+        n: usize,
+        weights: &[(u32, u32, f64)],
+        must: &[(u32, u32)],
+        cannot: &[(u32, u32)],
+        ids: &[(u32, u64)],
+        expect: &str,
+    ) {
         let table = Table {
             weights: weights.iter().map(|&(a, b, w)| ((a, b), w)).collect(),
             slots: vec![Vec::new(); n],
-            ids: (0..n as u32).map(|i| ids.iter().filter(|x| x.0 == i).map(|x| x.1).collect()).collect(),
+            ids: (0..n as u32)
+                .map(|i| ids.iter().filter(|x| x.0 == i).map(|x| x.1).collect())
+                .collect(),
         };
         let nodes: Vec<u32> = (0..n as u32).collect();
         let got = cluster(&nodes, weights, must, cannot, &table, &thresholds());
@@ -346,9 +389,23 @@ mod tests {
     #[test]
     fn chains_through_one_weak_link_are_not_merged() {
         // 0~1 strong, 1~2 strong, but 0 and 2 strongly disagree: 2 stays apart.
-        check(3, &[(0, 1, 20.0), (1, 2, 10.0), (0, 2, -30.0)], &[], &[], &[], "0,1 | 2");
+        check(
+            3,
+            &[(0, 1, 20.0), (1, 2, 10.0), (0, 2, -30.0)],
+            &[],
+            &[],
+            &[],
+            "0,1 | 2",
+        );
         // Without the disagreement all three merge.
-        check(3, &[(0, 1, 20.0), (1, 2, 10.0), (0, 2, 5.0)], &[], &[], &[], "0,1,2");
+        check(
+            3,
+            &[(0, 1, 20.0), (1, 2, 10.0), (0, 2, 5.0)],
+            &[],
+            &[],
+            &[],
+            "0,1,2",
+        );
     }
 
     #[test]

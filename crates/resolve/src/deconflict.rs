@@ -80,7 +80,9 @@ pub fn deconflict(resolution: &Resolution, input: &Input) -> Vec<Deconfliction> 
             let active = statuses
                 .get(&(m.kind, &m.key))
                 .is_some_and(|s| s.contains(&LineStatus::ActiveInvestigation));
-            let slot = by_force.entry(&m.key.force).or_insert((m.key.period, false));
+            let slot = by_force
+                .entry(&m.key.force)
+                .or_insert((m.key.period, false));
             if m.key.period > slot.0 {
                 *slot = (m.key.period, active);
             } else if m.key.period == slot.0 {
@@ -89,12 +91,29 @@ pub fn deconflict(resolution: &Resolution, input: &Input) -> Vec<Deconfliction> 
         }
         let mut forces: Vec<ForceCode> = by_force.keys().map(|&f| f.clone()).collect();
         forces.sort();
-        let mut active_forces: Vec<ForceCode> =
-            by_force.iter().filter(|(_, (_, a))| *a).map(|(&f, _)| f.clone()).collect();
+        let mut active_forces: Vec<ForceCode> = by_force
+            .iter()
+            .filter(|(_, (_, a))| *a)
+            .map(|(&f, _)| f.clone())
+            .collect();
         active_forces.sort();
-        let first_seen = entity.members.iter().map(|m| m.key.period).min().expect("invariant: members");
-        let last_seen = entity.members.iter().map(|m| m.key.period).max().expect("invariant: members");
-        let severity = if active_forces.len() >= 2 { Severity::Conflict } else { Severity::Shared };
+        let first_seen = entity
+            .members
+            .iter()
+            .map(|m| m.key.period)
+            .min()
+            .expect("invariant: members");
+        let last_seen = entity
+            .members
+            .iter()
+            .map(|m| m.key.period)
+            .max()
+            .expect("invariant: members");
+        let severity = if active_forces.len() >= 2 {
+            Severity::Conflict
+        } else {
+            Severity::Shared
+        };
         out.push(Deconfliction {
             entity_id: entity.id.clone(),
             kind: entity.kind,
@@ -105,6 +124,11 @@ pub fn deconflict(resolution: &Resolution, input: &Input) -> Vec<Deconfliction> 
             severity,
         });
     }
-    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.kind.cmp(&b.kind)).then_with(|| a.entity_id.cmp(&b.entity_id)));
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(a.kind.cmp(&b.kind))
+            .then_with(|| a.entity_id.cmp(&b.entity_id))
+    });
     out
 }

@@ -41,7 +41,7 @@ impl Patterns {
 
     fn sorted(&self) -> Vec<([u8; MAX_COMPARISONS], f64)> {
         let mut v: Vec<_> = self.counts.iter().map(|(l, &n)| (*l, n as f64)).collect();
-        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        v.sort_unstable_by_key(|row| row.0);
         v
     }
 }
@@ -63,8 +63,8 @@ pub fn estimate_u(model: &mut Model, random_pairs: &Patterns) {
             counts[usize::from(levels[k])] += n;
         }
         let present: f64 = counts[1..].iter().map(|c| c.max(0.5)).sum();
-        for level in 1..n_levels {
-            comparison.levels[level].u = (counts[level].max(0.5) / present).max(FLOOR);
+        for (params, count) in comparison.levels.iter_mut().zip(&counts).skip(1) {
+            params.u = (count.max(0.5) / present).max(FLOOR);
         }
     }
 }
@@ -82,10 +82,20 @@ pub struct Session {
 
 /// Runs expectation–maximisation for m (u fixed) over `patterns`, leaving out the comparisons
 /// whose `active` entry is false.
-pub fn train(model: &Model, patterns: &Patterns, active: &[bool], max_iterations: usize, tolerance: f64) -> Session {
+pub fn train(
+    model: &Model,
+    patterns: &Patterns,
+    active: &[bool],
+    max_iterations: usize,
+    tolerance: f64,
+) -> Session {
     let rows = patterns.sorted();
     let n_comparisons = model.comparisons.len();
-    let mut m: Vec<Vec<f64>> = model.comparisons.iter().map(|c| c.levels.iter().map(|l| l.m).collect()).collect();
+    let mut m: Vec<Vec<f64>> = model
+        .comparisons
+        .iter()
+        .map(|c| c.levels.iter().map(|l| l.m).collect())
+        .collect();
     // The starting m values act as a weak prior (pseudo-counts), so that a level seen in only
     // a handful of pairs cannot collapse to zero and weigh without bound.
     let start: Vec<Vec<f64>> = m
@@ -95,11 +105,19 @@ pub fn train(model: &Model, patterns: &Patterns, active: &[bool], max_iterations
             levels.iter().map(|v| v / present).collect()
         })
         .collect();
-    let u: Vec<Vec<f64>> = model.comparisons.iter().map(|c| c.levels.iter().map(|l| l.u).collect()).collect();
+    let u: Vec<Vec<f64>> = model
+        .comparisons
+        .iter()
+        .map(|c| c.levels.iter().map(|l| l.u).collect())
+        .collect();
     let mut lambda = 0.3f64;
     let mut iterations = 0;
     if rows.is_empty() {
-        return Session { m: vec![None; n_comparisons], lambda, iterations };
+        return Session {
+            m: vec![None; n_comparisons],
+            lambda,
+            iterations,
+        };
     }
     for _ in 0..max_iterations {
         iterations += 1;
@@ -131,7 +149,8 @@ pub fn train(model: &Model, patterns: &Patterns, active: &[bool], max_iterations
                 continue;
             }
             for level in 1..m[k].len() {
-                let smoothed = (expected[k][level] + PRIOR_PAIRS * start[k][level]) / (present + PRIOR_PAIRS);
+                let smoothed =
+                    (expected[k][level] + PRIOR_PAIRS * start[k][level]) / (present + PRIOR_PAIRS);
                 let new = smoothed.max(FLOOR);
                 change = change.max((new - m[k][level]).abs());
                 m[k][level] = new;
@@ -144,8 +163,16 @@ pub fn train(model: &Model, patterns: &Patterns, active: &[bool], max_iterations
             break;
         }
     }
-    let m = m.into_iter().enumerate().map(|(k, levels)| active[k].then_some(levels)).collect();
-    Session { m, lambda, iterations }
+    let m = m
+        .into_iter()
+        .enumerate()
+        .map(|(k, levels)| active[k].then_some(levels))
+        .collect();
+    Session {
+        m,
+        lambda,
+        iterations,
+    }
 }
 
 /// Sets each m to the mean of the sessions that estimated it (comparisons no session
@@ -164,9 +191,17 @@ pub fn combine(model: &mut Model, sessions: &[Session]) {
 }
 
 /// Estimates the prior for pairs drawn from all `n_total_pairs` pairs, given the comparison
-/// vectors of the candidate pairs (assumed to hold nearly every match): the expected number of
-/// matches among candidates, by expectation–maximisation on the share alone, over all pairs.
-pub fn estimate_lambda(model: &Model, candidates: &Patterns, n_total_pairs: f64, max_iterations: usize, tolerance: f64) -> f64 {
+/// vectors of (a sample of) the `n_candidates` candidate pairs, assumed to hold nearly every
+/// match: the expected number of matches among candidates, by expectation–maximisation on the
+/// share alone, over all pairs.
+pub fn estimate_lambda(
+    model: &Model,
+    candidates: &Patterns,
+    n_candidates: f64,
+    n_total_pairs: f64,
+    max_iterations: usize,
+    tolerance: f64,
+) -> f64 {
     let rows = candidates.sorted();
     if rows.is_empty() || n_total_pairs <= 0.0 {
         return 1e-6;
@@ -184,12 +219,15 @@ pub fn estimate_lambda(model: &Model, candidates: &Patterns, n_total_pairs: f64,
             (log_bf, *n)
         })
         .collect();
-    let n_candidates: f64 = bayes.iter().map(|(_, n)| n).sum();
+    let n_sampled: f64 = bayes.iter().map(|(_, n)| n).sum();
     let mut lambda = 0.1f64;
     for _ in 0..max_iterations.max(50) {
         let prior = (lambda / (1.0 - lambda)).ln();
-        let matches: f64 = bayes.iter().map(|(bf, n)| n / (1.0 + (-(prior + bf)).exp())).sum();
-        let new = (matches / n_candidates).clamp(1e-12, 1.0 - 1e-9);
+        let matches: f64 = bayes
+            .iter()
+            .map(|(bf, n)| n / (1.0 + (-(prior + bf)).exp()))
+            .sum();
+        let new = (matches / n_sampled).clamp(1e-12, 1.0 - 1e-9);
         let done = (new - lambda).abs() < tolerance * 1e-2;
         lambda = new;
         if done {
@@ -207,11 +245,37 @@ mod tests {
     /// Two comparisons; matches agree 90% of the time on each, non-matches 10%.
     fn synthetic() -> (Model, Patterns, Patterns) {
         let comparisons = vec![
-            ComparisonParams::new("a", &[("missing", 0.0, false), ("agree", 0.5, false), ("disagree", 0.5, false)]),
-            ComparisonParams::new("b", &[("missing", 0.0, false), ("agree", 0.5, false), ("disagree", 0.5, false)]),
-            ComparisonParams::new("c", &[("missing", 0.0, false), ("agree", 0.5, false), ("disagree", 0.5, false)]),
+            ComparisonParams::new(
+                "a",
+                &[
+                    ("missing", 0.0, false),
+                    ("agree", 0.5, false),
+                    ("disagree", 0.5, false),
+                ],
+            ),
+            ComparisonParams::new(
+                "b",
+                &[
+                    ("missing", 0.0, false),
+                    ("agree", 0.5, false),
+                    ("disagree", 0.5, false),
+                ],
+            ),
+            ComparisonParams::new(
+                "c",
+                &[
+                    ("missing", 0.0, false),
+                    ("agree", 0.5, false),
+                    ("disagree", 0.5, false),
+                ],
+            ),
         ];
-        let model = Model { comparisons, lambda: 0.01, tf_weight: 1.0, tf_floor: 1e-6 };
+        let model = Model {
+            comparisons,
+            lambda: 0.01,
+            tf_weight: 1.0,
+            tf_floor: 1e-6,
+        };
         let mut random = Patterns::default();
         let mut blocked = Patterns::default();
         let add = |patterns: &mut Patterns, a: u8, b: u8, c: u8, n: usize| {
@@ -249,9 +313,13 @@ mod tests {
         estimate_u(&mut model, &random);
         assert!((model.comparisons[0].levels[1].u - 0.1).abs() < 0.01);
         let session = train(&model, &blocked, &[true, true, true], 100, 1e-7);
-        combine(&mut model, &[session.clone()]);
+        combine(&mut model, std::slice::from_ref(&session));
         assert!(session.iterations < 100, "converged");
-        assert!((session.lambda - 0.5).abs() < 0.05, "lambda {}", session.lambda);
+        assert!(
+            (session.lambda - 0.5).abs() < 0.05,
+            "lambda {}",
+            session.lambda
+        );
         for c in &model.comparisons {
             assert!((c.levels[1].m - 0.9).abs() < 0.03, "m {}", c.levels[1].m);
             assert!(c.levels[1].m > c.levels[1].u);

@@ -54,7 +54,12 @@ impl ComparisonParams {
             name,
             levels: levels
                 .iter()
-                .map(|&(label, m, tf)| LevelParams { label, m, u: 1.0 / n, tf })
+                .map(|&(label, m, tf)| LevelParams {
+                    label,
+                    m,
+                    u: 1.0 / n,
+                    tf,
+                })
                 .collect(),
         }
     }
@@ -91,7 +96,11 @@ pub fn weight_of(probability: f64) -> f64 {
 /// Probability of a match weight.
 pub fn probability_of(weight: f64) -> f64 {
     let odds = weight.exp2();
-    if odds.is_infinite() { 1.0 } else { odds / (1.0 + odds) }
+    if odds.is_infinite() {
+        1.0
+    } else {
+        odds / (1.0 + odds)
+    }
 }
 
 impl Model {
@@ -152,15 +161,92 @@ impl Model {
     }
 }
 
+/// A model's weights precomputed for scoring many pairs: log2(m/u) and u per level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    prior: f64,
+    base: Vec<Vec<f64>>,
+    u: Vec<Vec<f64>>,
+    tf: Vec<Vec<bool>>,
+    tf_weight: f64,
+    tf_floor: f64,
+}
+
+impl Table {
+    /// The match weight of a comparison vector; equal to [`Model::weight`].
+    pub fn weight(&self, gamma: &Gamma) -> f64 {
+        let mut total = self.prior;
+        for k in 0..self.base.len() {
+            let level = usize::from(gamma.levels[k]);
+            if level == 0 {
+                continue;
+            }
+            total += self.base[k][level];
+            if self.tf[k][level] && gamma.tf[k] > 0.0 && self.tf_weight > 0.0 {
+                total += self.tf_weight
+                    * (self.u[k][level] / f64::from(gamma.tf[k]).max(self.tf_floor)).log2();
+            }
+        }
+        total
+    }
+
+    /// The prior's weight.
+    pub fn prior_weight(&self) -> f64 {
+        self.prior
+    }
+}
+
+impl Model {
+    /// The weights precomputed.
+    pub fn table(&self) -> Table {
+        Table {
+            prior: self.prior_weight(),
+            base: self
+                .comparisons
+                .iter()
+                .map(|c| {
+                    (0..c.levels.len())
+                        .map(|l| c.base_weight(l as u8))
+                        .collect()
+                })
+                .collect(),
+            u: self
+                .comparisons
+                .iter()
+                .map(|c| c.levels.iter().map(|l| l.u).collect())
+                .collect(),
+            tf: self
+                .comparisons
+                .iter()
+                .map(|c| c.levels.iter().map(|l| l.tf).collect())
+                .collect(),
+            tf_weight: self.tf_weight,
+            tf_floor: self.tf_floor,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn model() -> Model {
-        let mut c = ComparisonParams::new("name", &[("missing", 0.0, false), ("exact", 0.9, true), ("else", 0.1, false)]);
+        let mut c = ComparisonParams::new(
+            "name",
+            &[
+                ("missing", 0.0, false),
+                ("exact", 0.9, true),
+                ("else", 0.1, false),
+            ],
+        );
         c.levels[1].u = 0.01;
         c.levels[2].u = 0.99;
-        Model { comparisons: vec![c], lambda: 0.5, tf_weight: 1.0, tf_floor: 1e-6 }
+        Model {
+            comparisons: vec![c],
+            lambda: 0.5,
+            tf_weight: 1.0,
+            tf_floor: 1e-6,
+        }
     }
 
     #[test]
@@ -177,6 +263,7 @@ mod tests {
         let common = m.weight(&gamma);
         assert!(rare > common);
         assert!((rare - (0.9f64 / 0.001).log2()).abs() < 1e-4);
+        assert_eq!(m.table().weight(&gamma), m.weight(&gamma));
     }
 
     #[test]

@@ -59,7 +59,11 @@ impl PreviousIds {
 pub fn mint(kind: EntityKind, text: &str, digits: usize) -> EntityId {
     let hash = Sha256::digest(format!("{}:{text}", kind.as_str()).as_bytes());
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-    EntityId(format!("{}-{}", kind.prefix(), &hex[..digits.min(hex.len())]))
+    EntityId(format!(
+        "{}-{}",
+        kind.prefix(),
+        &hex[..digits.min(hex.len())]
+    ))
 }
 
 /// Ids for `clusters` (each sorted, non-empty) of `kind`, keeping previous ids where most
@@ -79,7 +83,9 @@ pub fn assign(kind: EntityKind, clusters: &[Vec<Member>], previous: &PreviousIds
     }
     // Most members first; then the id; then the cluster with the smallest member.
     claims.sort_unstable_by(|x, y| {
-        y.0.cmp(&x.0).then_with(|| x.1.cmp(&y.1)).then_with(|| clusters[x.2][0].cmp(&clusters[y.2][0]))
+        y.0.cmp(&x.0)
+            .then_with(|| x.1.cmp(&y.1))
+            .then_with(|| clusters[x.2][0].cmp(&clusters[y.2][0]))
     });
     let mut ids: Vec<Option<EntityId>> = vec![None; clusters.len()];
     let mut used: FxHashSet<EntityId> = FxHashSet::default();
@@ -105,7 +111,9 @@ pub fn assign(kind: EntityKind, clusters: &[Vec<Member>], previous: &PreviousIds
         used.insert(id.clone());
         ids[c] = Some(id);
     }
-    ids.into_iter().map(|id| id.expect("invariant: every cluster named")).collect()
+    ids.into_iter()
+        .map(|id| id.expect("invariant: every cluster named"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -115,22 +123,42 @@ mod tests {
 
     fn member(reference: &str) -> Member {
         let force = "kent".parse().unwrap();
-        Member { kind: RecordKind::Person, key: RecordKey::new(force, "2026-01".parse().unwrap(), reference) }
+        Member {
+            kind: RecordKind::Person,
+            key: RecordKey::new(force, "2026-01".parse().unwrap(), reference),
+        }
     }
 
     #[test]
     fn majority_keeps_its_id_and_new_ids_are_deterministic() {
-        let first = assign(EntityKind::Person, &[vec![member("a"), member("b")], vec![member("c")]], &PreviousIds::new());
-        assert_eq!(first, assign(EntityKind::Person, &[vec![member("a"), member("b")], vec![member("c")]], &PreviousIds::new()));
+        let first = assign(
+            EntityKind::Person,
+            &[vec![member("a"), member("b")], vec![member("c")]],
+            &PreviousIds::new(),
+        );
+        assert_eq!(
+            first,
+            assign(
+                EntityKind::Person,
+                &[vec![member("a"), member("b")], vec![member("c")]],
+                &PreviousIds::new()
+            )
+        );
         assert!(first[0].as_str().starts_with("P-"));
         let mut previous = PreviousIds::new();
         for (m, id) in [("a", &first[0]), ("b", &first[0]), ("c", &first[1])] {
             previous.insert(EntityKind::Person, member(m), id.clone());
         }
-        // "a" leaves for c's entity: the entity with "b" and "z" keeps... no: "a","c" has one
-        // vote for each id; "b","z" has one vote for the first id. Ties go by id, then by the
-        // smallest member.
-        let split = assign(EntityKind::Person, &[vec![member("a"), member("c")], vec![member("b"), member("z")]], &previous);
+        // "a" moves to c's entity: each new entity then holds one member of each old id.
+        // Every old id is kept, by one entity each (ties go by id, then smallest member).
+        let split = assign(
+            EntityKind::Person,
+            &[
+                vec![member("a"), member("c")],
+                vec![member("b"), member("z")],
+            ],
+            &previous,
+        );
         assert_ne!(split[0], split[1]);
         assert!(split.contains(&first[0]));
         assert!(split.contains(&first[1]));

@@ -140,12 +140,20 @@ impl Input {
         let force = &ret.header.force;
         let period = ret.header.period;
         let key = |reference: &str| RecordKey::new(force.clone(), period, reference);
-        let status_of: FxHashMap<&str, LineStatus> =
-            ret.lines.iter().map(|line| (line.line_ref.as_str(), line.status)).collect();
-        let line_of: FxHashMap<&str, &model::Line> = ret.lines.iter().map(|line| (line.line_ref.as_str(), line)).collect();
+        let status_of: FxHashMap<&str, LineStatus> = ret
+            .lines
+            .iter()
+            .map(|line| (line.line_ref.as_str(), line.status))
+            .collect();
+        let line_of: FxHashMap<&str, &model::Line> = ret
+            .lines
+            .iter()
+            .map(|line| (line.line_ref.as_str(), line))
+            .collect();
         let statuses = |refs: &mut dyn Iterator<Item = &LineRef>| -> Vec<LineStatus> {
-            let mut out: Vec<LineStatus> =
-                refs.filter_map(|r| status_of.get(r.as_str()).copied()).collect();
+            let mut out: Vec<LineStatus> = refs
+                .filter_map(|r| status_of.get(r.as_str()).copied())
+                .collect();
             out.sort_unstable();
             out.dedup();
             out
@@ -182,11 +190,16 @@ impl Input {
         let mut people_of_line: FxHashMap<&str, Vec<NominalRef>> = FxHashMap::default();
         for nominal in &ret.nominals {
             for line_ref in &nominal.line_refs {
-                people_of_line.entry(line_ref.as_str()).or_default().push(nominal.nominal_ref.clone());
+                people_of_line
+                    .entry(line_ref.as_str())
+                    .or_default()
+                    .push(nominal.nominal_ref.clone());
             }
         }
         for line in &ret.lines {
-            let nominal_refs = people_of_line.remove(line.line_ref.as_str()).unwrap_or_default();
+            let nominal_refs = people_of_line
+                .remove(line.line_ref.as_str())
+                .unwrap_or_default();
             self.lines.push(LineRecord {
                 key: key(line.line_ref.as_str()),
                 line_name: line.line_name.clone(),

@@ -27,7 +27,11 @@ pub struct RecordKey {
 impl RecordKey {
     /// The key of record `reference` in `force`'s return for `period`.
     pub fn new(force: ForceCode, period: Period, reference: impl Into<String>) -> RecordKey {
-        RecordKey { force, period, reference: reference.into() }
+        RecordKey {
+            force,
+            period,
+            reference: reference.into(),
+        }
     }
 }
 

@@ -40,14 +40,21 @@ pub use decisions::Decision;
 pub use deconflict::{Deconfliction, Severity, deconflict};
 pub use explain::{Explanation, Step};
 pub use ids::PreviousIds;
-pub use input::{Input, LineRecord, LocationRecord, PersonRecord, PhoneRecord, VehicleRecord, input_from_returns};
+pub use input::{
+    Input, LineRecord, LocationRecord, PersonRecord, PhoneRecord, VehicleRecord, input_from_returns,
+};
 pub use key::{EntityId, EntityKind, Member, RecordKey, RecordKind};
 pub use resolution::{Entity, Models, Resolution, ReviewItem, State, Stats};
 pub use settings::{Progress, Settings, Stage};
 
 /// Resolves `input` in full: trains the models on it, compares the blocked pairs, clusters,
 /// and names the entities (keeping the ids of `previous` where most members had them).
-pub fn resolve(input: &Input, decisions: &[Decision], previous: &PreviousIds, settings: &Settings) -> Resolution {
+pub fn resolve(
+    input: &Input,
+    decisions: &[Decision],
+    previous: &PreviousIds,
+    settings: &Settings,
+) -> Resolution {
     run::resolve_full(input, decisions, previous, settings, &mut |_, _, _| {})
 }
 
@@ -71,7 +78,14 @@ pub fn resolve_using(
     settings: &Settings,
     models: &Models,
 ) -> Resolution {
-    run::resolve_using(input, decisions, previous, settings, models, &mut |_, _, _| {})
+    run::resolve_using(
+        input,
+        decisions,
+        previous,
+        settings,
+        models,
+        &mut |_, _, _| {},
+    )
 }
 
 /// Resolves new returns against an earlier resolution without redoing everything: the
@@ -84,8 +98,19 @@ pub fn resolve_using(
 /// except when the new records push a block over `max_block_size` (a full run would then skip
 /// pairs the earlier run compared). A full [`resolve`] re-estimates the models, so its
 /// weights, and rarely its entities, differ slightly.
-pub fn resolve_incremental(previous: Resolution, new_records: &Input, decisions: &[Decision], settings: &Settings) -> Resolution {
-    run::resolve_more(previous, new_records, decisions, settings, &mut |_, _, _| {})
+pub fn resolve_incremental(
+    previous: Resolution,
+    new_records: &Input,
+    decisions: &[Decision],
+    settings: &Settings,
+) -> Resolution {
+    run::resolve_more(
+        previous,
+        new_records,
+        decisions,
+        settings,
+        &mut |_, _, _| {},
+    )
 }
 
 /// [`resolve_incremental`], reporting progress.

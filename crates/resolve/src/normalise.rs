@@ -123,7 +123,9 @@ pub fn address_line(text: &str) -> AddressLine {
         if part_words.is_empty() {
             continue;
         }
-        let has_number = part_words.iter().any(|w| w.bytes().next().is_some_and(|b| b.is_ascii_digit()));
+        let has_number = part_words
+            .iter()
+            .any(|w| w.bytes().next().is_some_and(|b| b.is_ascii_digit()));
         let only_flat = part_words.first().is_some_and(|w| w == "flat") && part_words.len() <= 2;
         words.extend(part_words);
         if has_number && !only_flat {
@@ -135,13 +137,27 @@ pub fn address_line(text: &str) -> AddressLine {
         .filter(|w| w.bytes().next().is_some_and(|b| b.is_ascii_digit()))
         .cloned()
         .collect();
-    AddressLine { text: words.join(" "), numbers }
+    AddressLine {
+        text: words.join(" "),
+        numbers,
+    }
 }
 
 /// What forces write when there is no address: `NFA`, `No fixed abode`, `unknown`...
 const NO_ADDRESS: &[&str] = &[
-    "nfa", "no fixed abode", "fixed abode", "no fixed address", "na", "n a", "none", "unknown", "not known", "nk",
-    "homeless", "tbc", "no address",
+    "nfa",
+    "no fixed abode",
+    "fixed abode",
+    "no fixed address",
+    "na",
+    "n a",
+    "none",
+    "unknown",
+    "not known",
+    "nk",
+    "homeless",
+    "tbc",
+    "no address",
 ];
 
 /// Whether an address text says there is no address.
@@ -156,7 +172,10 @@ pub fn address_full(text: &str) -> String {
     if is_no_address(text) {
         return String::new();
     }
-    text.split([',', '\n', ';']).flat_map(address_words).collect::<Vec<_>>().join(" ")
+    text.split([',', '\n', ';'])
+        .flat_map(address_words)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The words of one comma-separated part of an address.
@@ -167,7 +186,9 @@ fn address_words(part: &str) -> Vec<String> {
     for (i, &ch) in chars.iter().enumerate() {
         if ch == '/' && i > 0 && chars[i - 1].is_ascii_digit() {
             // Move the flat number behind the word "flat".
-            let start = spaced.rfind(|c: char| !c.is_ascii_digit()).map_or(0, |p| p + 1);
+            let start = spaced
+                .rfind(|c: char| !c.is_ascii_digit())
+                .map_or(0, |p| p + 1);
             let number: String = spaced[start..].to_owned();
             spaced.truncate(start);
             spaced.push_str(" flat ");
@@ -187,12 +208,16 @@ fn address_words(part: &str) -> Vec<String> {
             continue;
         }
         // A compass letter only abbreviates when it stands alone before or after a street word.
-        if word.len() == 1 && !word.bytes().all(|b| b.is_ascii_digit()) && !(i > 0 && i + 1 == raw.len()) {
+        if word.len() == 1
+            && !word.bytes().all(|b| b.is_ascii_digit())
+            && !(i > 0 && i + 1 == raw.len())
+        {
             out.push((*word).to_owned());
             continue;
         }
         // "F22": flat 22.
-        if word.len() > 1 && word.starts_with('f') && word[1..].bytes().all(|b| b.is_ascii_digit()) {
+        if word.len() > 1 && word.starts_with('f') && word[1..].bytes().all(|b| b.is_ascii_digit())
+        {
             out.push("flat".to_owned());
             out.push(word[1..].to_owned());
             continue;
@@ -215,8 +240,16 @@ const BRAND_NOISE: &[&str] = &["the", "line", "lines"];
 pub fn brand(text: &str) -> String {
     let folded = fold(text);
     let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-    let kept: Vec<&str> = words.iter().copied().filter(|w| !BRAND_NOISE.contains(w)).collect();
-    let mut compact = if kept.is_empty() { words.concat() } else { kept.concat() };
+    let kept: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !BRAND_NOISE.contains(w))
+        .collect();
+    let mut compact = if kept.is_empty() {
+        words.concat()
+    } else {
+        kept.concat()
+    };
     // "JLINE" written as one word; longer words ending in "line" ("Caroline") are names.
     if kept.len() == 1 && (5..=7).contains(&compact.len()) && compact.ends_with("line") {
         compact.truncate(compact.len() - 4);
@@ -257,13 +290,29 @@ mod tests {
     #[test]
     fn address_lines() {
         let line = |t: &str| address_line(t).text;
-        check(line, "Flat 1, 134 Manor Gardens, Coventry", "flat 1 134 manor gardens");
-        check(line, "Flat 1 134 Manor Gdns, Coventry", "flat 1 134 manor gardens");
+        check(
+            line,
+            "Flat 1, 134 Manor Gardens, Coventry",
+            "flat 1 134 manor gardens",
+        );
+        check(
+            line,
+            "Flat 1 134 Manor Gdns, Coventry",
+            "flat 1 134 manor gardens",
+        );
         check(line, "3/12 High St, Leeds", "flat 3 12 high street");
         check(line, "Apt 3, 12 High Street", "flat 3 12 high street");
         check(line, "12 St Johns Rd", "12 saint johns road");
-        check(line, "Weston-super-Mare railway station, 141 MARKET TERRACE", "weston super mare railway station 141 market terrace");
-        check(line, "Willow Lodge, 143 Jubilee Terr", "willow lodge 143 jubilee terrace");
+        check(
+            line,
+            "Weston-super-Mare railway station, 141 MARKET TERRACE",
+            "weston super mare railway station 141 market terrace",
+        );
+        check(
+            line,
+            "Willow Lodge, 143 Jubilee Terr",
+            "willow lodge 143 jubilee terrace",
+        );
         check(line, "F22 116 Princes Lane", "flat 22 116 princes lane");
         check(line, "NFA", "");
         check(line, "No Fixed Abode", "");

@@ -47,7 +47,8 @@ fn same_place(a: &Place, b: &Place, similarity: f64) -> bool {
             x == y
                 && !a.line.text.is_empty()
                 && a.line.numbers == b.line.numbers
-                && (a.line.text == b.line.text || jaro_winkler(&a.line.text, &b.line.text) >= similarity)
+                && (a.line.text == b.line.text
+                    || jaro_winkler(&a.line.text, &b.line.text) >= similarity)
         }
         _ => !a.full.is_empty() && a.full == b.full && !a.line.numbers.is_empty(),
     }
@@ -72,13 +73,25 @@ impl Linkage for PlaceLinkage<'_> {
         &[]
     }
     fn weight(&self, a: u32, b: u32) -> f64 {
-        if same_place(&self.places[a as usize], &self.places[b as usize], self.similarity) { CERTAIN } else { -CERTAIN }
+        if same_place(
+            &self.places[a as usize],
+            &self.places[b as usize],
+            self.similarity,
+        ) {
+            CERTAIN
+        } else {
+            -CERTAIN
+        }
     }
 }
 
 /// Clusters location records (indices into `records`), each cluster sorted by key; and notes
 /// on decisions not applied.
-pub fn locations(records: &[LocationRecord], decisions: &[Decision], similarity: f64) -> (Vec<Vec<u32>>, Vec<String>) {
+pub fn locations(
+    records: &[LocationRecord],
+    decisions: &[Decision],
+    similarity: f64,
+) -> (Vec<Vec<u32>>, Vec<String>) {
     // Profiles: identical normalised places, numbered in order of their smallest key.
     let mut order: Vec<u32> = (0..records.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| records[a as usize].key.cmp(&records[b as usize].key));
@@ -113,7 +126,10 @@ pub fn locations(records: &[LocationRecord], decisions: &[Decision], similarity:
     for (p, k) in keys.iter().enumerate() {
         blocks.insert(p as u32, k);
     }
-    let linkage = PlaceLinkage { places: &places, similarity };
+    let linkage = PlaceLinkage {
+        places: &places,
+        similarity,
+    };
     let mut edges = Vec::new();
     let mut found = Vec::new();
     for (p, k) in keys.iter().enumerate() {
@@ -130,10 +146,17 @@ pub fn locations(records: &[LocationRecord], decisions: &[Decision], similarity:
     for d in decisions.iter().filter(|d| d.kind == EntityKind::Location) {
         match (profile_of.get(&d.a), profile_of.get(&d.b)) {
             (Some(&a), Some(&b)) if a != b => {
-                if d.same { must.push((a.min(b), a.max(b))) } else { cannot.push((a.min(b), a.max(b))) }
+                if d.same {
+                    must.push((a.min(b), a.max(b)))
+                } else {
+                    cannot.push((a.min(b), a.max(b)))
+                }
             }
             (Some(_), Some(_)) => {}
-            _ => notes.push(format!("decision by {} about locations {} and {} names a record not in the input", d.by, d.a, d.b)),
+            _ => notes.push(format!(
+                "decision by {} about locations {} and {} names a record not in the input",
+                d.by, d.a, d.b
+            )),
         }
     }
     let thresholds = Thresholds {
@@ -145,16 +168,18 @@ pub fn locations(records: &[LocationRecord], decisions: &[Decision], similarity:
         use_slots: false,
         use_ids: false,
     };
-    let nodes: Vec<u32> = (0..places.len() as u32).collect();
     let mut clusters = Vec::new();
     for component in cluster::components(places.len(), &edges, &must, 0.0) {
         if component.len() == 1 {
             clusters.push(component);
             continue;
         }
-        let _ = &nodes;
         let inside = |&(a, _): &(u32, u32)| component.binary_search(&a).is_ok();
-        let e: Vec<_> = edges.iter().copied().filter(|e| component.binary_search(&e.0).is_ok()).collect();
+        let e: Vec<_> = edges
+            .iter()
+            .copied()
+            .filter(|e| component.binary_search(&e.0).is_ok())
+            .collect();
         let m: Vec<_> = must.iter().copied().filter(inside).collect();
         let c: Vec<_> = cannot.iter().copied().filter(inside).collect();
         clusters.extend(cluster::cluster(&component, &e, &m, &c, &linkage, &thresholds).clusters);
@@ -162,7 +187,10 @@ pub fn locations(records: &[LocationRecord], decisions: &[Decision], similarity:
     let out = clusters
         .into_iter()
         .map(|profiles| {
-            let mut rs: Vec<u32> = profiles.iter().flat_map(|&p| members[p as usize].iter().copied()).collect();
+            let mut rs: Vec<u32> = profiles
+                .iter()
+                .flat_map(|&p| members[p as usize].iter().copied())
+                .collect();
             rs.sort_unstable_by(|&a, &b| records[a as usize].key.cmp(&records[b as usize].key));
             rs
         })

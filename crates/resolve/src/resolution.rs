@@ -5,12 +5,12 @@
 //! These are plain results; writing them out (`entities.csv`, the review queue in a store) is
 //! for the crates at the edges.
 
+use crate::decisions::Decision;
 use crate::explain::Explanation;
+use crate::input::Input;
 use crate::key::{EntityId, EntityKind, Member, RecordKey};
 use crate::lines::LineModel;
 use crate::persons::{PersonIndex, PersonModel};
-use crate::input::Input;
-use crate::decisions::Decision;
 
 /// A resolved entity: the records that are one person, line, place, vehicle or number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,8 @@ pub struct Entity {
 impl Entity {
     /// The forces holding the entity, sorted and without repeats.
     pub fn forces(&self) -> Vec<&model::ForceCode> {
-        let mut forces: Vec<&model::ForceCode> = self.members.iter().map(|m| &m.key.force).collect();
+        let mut forces: Vec<&model::ForceCode> =
+            self.members.iter().map(|m| &m.key.force).collect();
         forces.sort();
         forces.dedup();
         forces

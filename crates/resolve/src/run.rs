@@ -9,7 +9,6 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cluster;
 use crate::decisions::Decision;
-use crate::em;
 use crate::fellegi_sunter::probability_of;
 use crate::ids::{self, PreviousIds};
 use crate::input::Input;
@@ -19,13 +18,6 @@ use crate::persons::{self, PersonIndex, PersonLinkage, PersonModel};
 use crate::places;
 use crate::resolution::{Entity, Models, Resolution, ReviewItem, State, Stats};
 use crate::settings::{Progress, Settings, Stage};
-
-/// Keeps the scored pairs that reach the kept band, adding the prior.
-fn keep_edges(index: &mut PersonIndex, pm: &PersonModel, scored: Vec<(u32, u32, f64)>, settings: &Settings) {
-    let prior = pm.model.prior_weight();
-    let keep = persons::keep_weight(settings);
-    index.edges.extend(scored.into_iter().map(|(a, b, w)| (a, b, w + prior)).filter(|e| e.2 >= keep));
-}
 
 /// A full run: trains the models on `input`, then resolves it.
 pub fn resolve_full(
@@ -38,15 +30,30 @@ pub fn resolve_full(
     progress(Stage::Profiles, 0, input.persons.len() as u64);
     let mut index = PersonIndex::default();
     index.add(&input.persons);
-    progress(Stage::Profiles, input.persons.len() as u64, input.persons.len() as u64);
+    progress(
+        Stage::Profiles,
+        input.persons.len() as u64,
+        input.persons.len() as u64,
+    );
     let mut pm = persons::train(&index, settings, progress);
     let live = index.live();
-    let (patterns, scored) = persons::compare_candidates(&mut index, &pm, &live, &|p, q| q > p, settings, progress);
-    let n = live.len() as f64;
-    pm.model.lambda = em::estimate_lambda(&pm.model, &patterns, n * (n - 1.0) / 2.0, settings.em_max_iterations, settings.em_tolerance);
-    index.n_compared = patterns.total();
-    keep_edges(&mut index, &pm, scored, settings);
-    finish(index, pm, None, others_of(input), decisions, previous, settings, progress, Recluster::All)
+    persons::add_to_blocks(&mut index, &live);
+    persons::estimate_prior(&index, &mut pm, &live, &|p, q| q > p, settings, progress);
+    let (n_compared, edges) =
+        persons::compare_candidates(&index, &pm, &live, &|p, q| q > p, settings, progress);
+    index.n_compared = n_compared;
+    index.edges = edges;
+    finish(
+        index,
+        pm,
+        None,
+        others_of(input),
+        decisions,
+        previous,
+        settings,
+        progress,
+        Recluster::All,
+    )
 }
 
 /// A run with given models (nothing is trained; priors and term frequencies are the models').
@@ -62,10 +69,22 @@ pub fn resolve_using(
     index.add(&input.persons);
     let live = index.live();
     let pm = models.persons.clone();
-    let (patterns, scored) = persons::compare_candidates(&mut index, &pm, &live, &|p, q| q > p, settings, progress);
-    index.n_compared = patterns.total();
-    keep_edges(&mut index, &pm, scored, settings);
-    finish(index, pm, Some(models.lines.clone()), others_of(input), decisions, previous, settings, progress, Recluster::All)
+    persons::add_to_blocks(&mut index, &live);
+    let (n_compared, edges) =
+        persons::compare_candidates(&index, &pm, &live, &|p, q| q > p, settings, progress);
+    index.n_compared = n_compared;
+    index.edges = edges;
+    finish(
+        index,
+        pm,
+        Some(models.lines.clone()),
+        others_of(input),
+        decisions,
+        previous,
+        settings,
+        progress,
+        Recluster::All,
+    )
 }
 
 /// An incremental run: see [`crate::resolve_incremental`].
@@ -77,7 +96,13 @@ pub fn resolve_more(
     progress: Progress<'_>,
 ) -> Resolution {
     let previous_ids = PreviousIds::from_resolution(&previous);
-    let State { persons: mut index, person_clusters, models, mut others, decisions: old_decisions } = previous.state;
+    let State {
+        persons: mut index,
+        person_clusters,
+        models,
+        mut others,
+        decisions: old_decisions,
+    } = previous.state;
     let replaced: FxHashSet<u64> = new_records
         .persons
         .iter()
@@ -101,10 +126,17 @@ pub fn resolve_more(
     affected.extend(touched);
     let new_set: FxHashSet<u32> = created.iter().copied().collect();
     let pm = models.persons.clone();
-    let (patterns, scored) =
-        persons::compare_candidates(&mut index, &pm, &created, &|p, q| !new_set.contains(&q) || q > p, settings, progress);
-    index.n_compared = patterns.total();
-    keep_edges(&mut index, &pm, scored, settings);
+    persons::add_to_blocks(&mut index, &created);
+    let (n_compared, edges) = persons::compare_candidates(
+        &index,
+        &pm,
+        &created,
+        &|p, q| !new_set.contains(&q) || q > p,
+        settings,
+        progress,
+    );
+    index.n_compared = n_compared;
+    index.edges.extend(edges);
 
     // A decision made or withdrawn since the last run re-opens the components it concerns.
     let old: FxHashSet<&Decision> = old_decisions.iter().collect();
@@ -130,7 +162,10 @@ pub fn resolve_more(
         &previous_ids,
         settings,
         progress,
-        Recluster::Only { clusters: person_clusters, affected },
+        Recluster::Only {
+            clusters: person_clusters,
+            affected,
+        },
     )
 }
 
@@ -139,7 +174,10 @@ enum Recluster {
     /// Every component.
     All,
     /// Only components holding an affected profile; the others keep their clusters.
-    Only { clusters: Vec<Vec<u32>>, affected: FxHashSet<u32> },
+    Only {
+        clusters: Vec<Vec<u32>>,
+        affected: FxHashSet<u32>,
+    },
 }
 
 /// The records other than people.
@@ -183,10 +221,11 @@ fn finish(
     notes.extend(decision_notes);
     let thresholds = persons::thresholds(settings, pm.model.prior_weight());
     let n_profiles = index.profiles.len();
-    let components: Vec<Vec<u32>> = cluster::components(n_profiles, &index.edges, &must, thresholds.link_weight)
-        .into_iter()
-        .filter(|c| index.is_live(c[0]))
-        .collect();
+    let components: Vec<Vec<u32>> =
+        cluster::components(n_profiles, &index.edges, &must, thresholds.link_weight)
+            .into_iter()
+            .filter(|c| index.is_live(c[0]))
+            .collect();
     let mut component_of = vec![u32::MAX; n_profiles];
     for (c, nodes) in components.iter().enumerate() {
         for &p in nodes {
@@ -212,8 +251,12 @@ fn finish(
             (kept, redo)
         }
     };
-    let to_cluster: Vec<Vec<u32>> =
-        components.iter().zip(&redo).filter(|(_, r)| **r).map(|(c, _)| c.clone()).collect();
+    let to_cluster: Vec<Vec<u32>> = components
+        .iter()
+        .zip(&redo)
+        .filter(|(_, r)| **r)
+        .map(|(c, _)| c.clone())
+        .collect();
     stats.components_clustered = to_cluster.len();
     let mut edges_of: FxHashMap<u32, Vec<(u32, u32, f64)>> = FxHashMap::default();
     for &e in &index.edges {
@@ -222,9 +265,21 @@ fn finish(
             edges_of.entry(c).or_default().push(e);
         }
     }
-    let linkage = PersonLinkage { index: &index, model: &pm, ranks: &ranks };
-    let (new_clusters, contradictions) =
-        persons::cluster_components(&to_cluster, &edges_of, &must, &cannot, &linkage, &thresholds, &component_of);
+    let linkage = PersonLinkage {
+        index: &index,
+        model: &pm,
+        table: pm.model.table(),
+        ranks: &ranks,
+    };
+    let (new_clusters, contradictions) = persons::cluster_components(
+        &to_cluster,
+        &edges_of,
+        &must,
+        &cannot,
+        &linkage,
+        &thresholds,
+        &component_of,
+    );
     for (a, b) in contradictions {
         notes.push(format!(
             "a \"same\" decision joining {} and {} contradicts a \"different\" decision and was not applied",
@@ -248,7 +303,10 @@ fn finish(
             let mut members: Vec<Member> = profiles
                 .iter()
                 .flat_map(|&p| index.profile_records[p as usize].iter())
-                .map(|&r| Member { kind: RecordKind::Person, key: index.records[r as usize].clone() })
+                .map(|&r| Member {
+                    kind: RecordKind::Person,
+                    key: index.records[r as usize].clone(),
+                })
                 .collect();
             members.sort_unstable();
             members
@@ -274,7 +332,15 @@ fn finish(
             lm
         }
     };
-    let resolved_lines = lines::resolve(&line_index, &others.lines, &lm, decisions, &line_pairs, line_oversized, settings);
+    let resolved_lines = lines::resolve(
+        &line_index,
+        &others.lines,
+        &lm,
+        decisions,
+        &line_pairs,
+        line_oversized,
+        settings,
+    );
     notes.extend(resolved_lines.notes.iter().cloned());
     stats.line_records = others.lines.len();
     stats.line_pairs_compared = resolved_lines.n_compared;
@@ -283,14 +349,18 @@ fn finish(
 
     // Places, vehicles, numbers.
     progress(Stage::Places, 0, 1);
-    let (location_clusters, location_notes) = places::locations(&others.locations, decisions, settings.location_similarity);
+    let (location_clusters, location_notes) =
+        places::locations(&others.locations, decisions, settings.location_similarity);
     notes.extend(location_notes);
     let vehicle_groups = places::vehicles(&others.vehicles);
     let mut numbers: FxHashMap<u64, Vec<Member>> = FxHashMap::default();
     for (p, records) in index.profile_records.iter().enumerate() {
         for &n in index.profiles[p].phones.iter() {
             for &r in records {
-                numbers.entry(n).or_default().push(Member { kind: RecordKind::Person, key: index.records[r as usize].clone() });
+                numbers.entry(n).or_default().push(Member {
+                    kind: RecordKind::Person,
+                    key: index.records[r as usize].clone(),
+                });
             }
         }
     }
@@ -299,7 +369,10 @@ fn finish(
             numbers
                 .entry(persons::features::phone_digits(n))
                 .or_default()
-                .push(Member { kind: RecordKind::Line, key: line.key.clone() });
+                .push(Member {
+                    kind: RecordKind::Line,
+                    key: line.key.clone(),
+                });
         }
     }
     progress(Stage::Places, 1, 1);
@@ -308,24 +381,60 @@ fn finish(
     progress(Stage::Ids, 0, 1);
     let mut entities = Vec::new();
     let person_ids = ids::assign(EntityKind::Person, &person_members, previous);
-    for ((id, members), profiles) in person_ids.into_iter().zip(person_members).zip(&person_clusters) {
+    for ((id, members), profiles) in person_ids
+        .into_iter()
+        .zip(person_members)
+        .zip(&person_clusters)
+    {
         let label = person_label(&index, profiles);
-        entities.push(Entity { id, kind: EntityKind::Person, members, label });
+        entities.push(Entity {
+            id,
+            kind: EntityKind::Person,
+            members,
+            label,
+        });
     }
     let line_members: Vec<Vec<Member>> = resolved_lines
         .clusters
         .iter()
-        .map(|rs| rs.iter().map(|&r| Member { kind: RecordKind::Line, key: others.lines[r as usize].key.clone() }).collect())
+        .map(|rs| {
+            rs.iter()
+                .map(|&r| Member {
+                    kind: RecordKind::Line,
+                    key: others.lines[r as usize].key.clone(),
+                })
+                .collect()
+        })
         .collect();
-    for ((id, members), rs) in ids::assign(EntityKind::Line, &line_members, previous).into_iter().zip(line_members).zip(&resolved_lines.clusters) {
+    for ((id, members), rs) in ids::assign(EntityKind::Line, &line_members, previous)
+        .into_iter()
+        .zip(line_members)
+        .zip(&resolved_lines.clusters)
+    {
         let label = others.lines[rs[rs.len() - 1] as usize].line_name.clone();
-        entities.push(Entity { id, kind: EntityKind::Line, members, label });
+        entities.push(Entity {
+            id,
+            kind: EntityKind::Line,
+            members,
+            label,
+        });
     }
     let location_members: Vec<Vec<Member>> = location_clusters
         .iter()
-        .map(|rs| rs.iter().map(|&r| Member { kind: RecordKind::Location, key: others.locations[r as usize].key.clone() }).collect())
+        .map(|rs| {
+            rs.iter()
+                .map(|&r| Member {
+                    kind: RecordKind::Location,
+                    key: others.locations[r as usize].key.clone(),
+                })
+                .collect()
+        })
         .collect();
-    for ((id, members), rs) in ids::assign(EntityKind::Location, &location_members, previous).into_iter().zip(location_members).zip(&location_clusters) {
+    for ((id, members), rs) in ids::assign(EntityKind::Location, &location_members, previous)
+        .into_iter()
+        .zip(location_members)
+        .zip(&location_clusters)
+    {
         let record = &others.locations[rs[rs.len() - 1] as usize];
         let label = match (&record.address, &record.postcode) {
             (Some(a), Some(p)) => format!("{a}, {p}"),
@@ -333,13 +442,29 @@ fn finish(
             (None, Some(p)) => p.to_string(),
             (None, None) => String::new(),
         };
-        entities.push(Entity { id, kind: EntityKind::Location, members, label });
+        entities.push(Entity {
+            id,
+            kind: EntityKind::Location,
+            members,
+            label,
+        });
     }
     let mut used = FxHashSet::default();
     for rs in &vehicle_groups {
         let vrm = others.vehicles[rs[0] as usize].vrm.to_string();
-        let members = rs.iter().map(|&r| Member { kind: RecordKind::Vehicle, key: others.vehicles[r as usize].key.clone() }).collect();
-        entities.push(Entity { id: exact_id(EntityKind::Vehicle, &vrm, &mut used), kind: EntityKind::Vehicle, members, label: vrm });
+        let members = rs
+            .iter()
+            .map(|&r| Member {
+                kind: RecordKind::Vehicle,
+                key: others.vehicles[r as usize].key.clone(),
+            })
+            .collect();
+        entities.push(Entity {
+            id: exact_id(EntityKind::Vehicle, &vrm, &mut used),
+            kind: EntityKind::Vehicle,
+            members,
+            label: vrm,
+        });
     }
     let mut numbers: Vec<(u64, Vec<Member>)> = numbers.into_iter().collect();
     numbers.sort_unstable_by_key(|n| n.0);
@@ -347,9 +472,23 @@ fn finish(
         members.sort_unstable();
         members.dedup();
         let label = format!("+{n}");
-        entities.push(Entity { id: exact_id(EntityKind::Phone, &label, &mut used), kind: EntityKind::Phone, members, label });
+        entities.push(Entity {
+            id: exact_id(EntityKind::Phone, &label, &mut used),
+            kind: EntityKind::Phone,
+            members,
+            label,
+        });
     }
-    for (i, kind) in [EntityKind::Person, EntityKind::Line, EntityKind::Location, EntityKind::Vehicle, EntityKind::Phone].iter().enumerate() {
+    for (i, kind) in [
+        EntityKind::Person,
+        EntityKind::Line,
+        EntityKind::Location,
+        EntityKind::Vehicle,
+        EntityKind::Phone,
+    ]
+    .iter()
+    .enumerate()
+    {
         stats.entities[i] = entities.iter().filter(|e| e.kind == *kind).count();
     }
     progress(Stage::Ids, 1, 1);
@@ -369,7 +508,12 @@ fn finish(
                 b: kb.clone(),
                 probability: probability_of(w),
                 same_entity: cluster_of_profile[a as usize] == cluster_of_profile[b as usize],
-                explanation: pm.explain_features(ka, &index.profiles[a as usize], kb, &index.profiles[b as usize]),
+                explanation: pm.explain_features(
+                    ka,
+                    &index.profiles[a as usize],
+                    kb,
+                    &index.profiles[b as usize],
+                ),
             }
         })
         .collect();
@@ -392,15 +536,24 @@ fn finish(
         let latest = |profile: u32| {
             *line_index.profile_records[profile as usize]
                 .iter()
-                .max_by(|&&x, &&y| others.lines[x as usize].key.period.cmp(&others.lines[y as usize].key.period))
+                .max_by(|&&x, &&y| {
+                    others.lines[x as usize]
+                        .key
+                        .period
+                        .cmp(&others.lines[y as usize].key.period)
+                })
                 .expect("invariant: profiles have records")
         };
         let (ra, rb) = (latest(a), latest(b));
-        let (ka, kb) = (&others.lines[ra as usize].key, &others.lines[rb as usize].key);
+        let (ka, kb) = (
+            &others.lines[ra as usize].key,
+            &others.lines[rb as usize].key,
+        );
         let covered = line_index.profile_records[a as usize].iter().any(|&x| {
-            line_index.profile_records[b as usize]
-                .iter()
-                .any(|&y| line_decided.contains(&(&others.lines[x as usize].key, &others.lines[y as usize].key)))
+            line_index.profile_records[b as usize].iter().any(|&y| {
+                line_decided
+                    .contains(&(&others.lines[x as usize].key, &others.lines[y as usize].key))
+            })
         });
         if covered {
             continue;
@@ -411,11 +564,20 @@ fn finish(
             b: kb.clone(),
             probability: p,
             same_entity: line_cluster_of[ra as usize] == line_cluster_of[rb as usize],
-            explanation: lm.explain_features(ka, &line_index.profiles[a as usize], kb, &line_index.profiles[b as usize]),
+            explanation: lm.explain_features(
+                ka,
+                &line_index.profiles[a as usize],
+                kb,
+                &line_index.profiles[b as usize],
+            ),
         });
     }
     review.sort_by(|x, y| {
-        x.kind.cmp(&y.kind).then(y.probability.total_cmp(&x.probability)).then_with(|| x.a.cmp(&y.a)).then_with(|| x.b.cmp(&y.b))
+        x.kind
+            .cmp(&y.kind)
+            .then(y.probability.total_cmp(&x.probability))
+            .then_with(|| x.a.cmp(&y.a))
+            .then_with(|| x.b.cmp(&y.b))
     });
 
     Resolution {
@@ -426,7 +588,10 @@ fn finish(
         state: State {
             persons: index,
             person_clusters,
-            models: Models { persons: pm, lines: lm },
+            models: Models {
+                persons: pm,
+                lines: lm,
+            },
             others,
             decisions: decisions.to_vec(),
         },
@@ -434,7 +599,11 @@ fn finish(
 }
 
 /// The id of an entity that is its own key (a registration mark, a number).
-fn exact_id(kind: EntityKind, text: &str, used: &mut FxHashSet<crate::key::EntityId>) -> crate::key::EntityId {
+fn exact_id(
+    kind: EntityKind,
+    text: &str,
+    used: &mut FxHashSet<crate::key::EntityId>,
+) -> crate::key::EntityId {
     let mut digits = 10;
     loop {
         let id = ids::mint(kind, text, digits);
@@ -450,10 +619,17 @@ fn person_label(index: &PersonIndex, profiles: &[u32]) -> String {
     let best = profiles
         .iter()
         .copied()
-        .max_by_key(|&p| (index.profile_records[p as usize].len(), std::cmp::Reverse(p)))
+        .max_by_key(|&p| {
+            (
+                index.profile_records[p as usize].len(),
+                std::cmp::Reverse(p),
+            )
+        })
         .expect("invariant: clusters are not empty");
     let f = &index.profiles[best as usize];
-    let mut label = format!("{} {}", f.forenames.join(" "), f.surname_words).trim().to_owned();
+    let mut label = format!("{} {}", f.forenames.join(" "), f.surname_words)
+        .trim()
+        .to_owned();
     if label.is_empty() {
         label = f.aliases.join(";");
     }

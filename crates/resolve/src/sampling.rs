@@ -39,14 +39,18 @@ pub fn random_pairs(nodes: &[u32], n_pairs: usize, seed: u64) -> Vec<(u32, u32)>
 /// `max_pairs` of them by taking every k-th.
 pub fn block_pairs(blocks: &[&[u32]], max_block: usize, max_pairs: usize) -> Vec<(u32, u32)> {
     let usable = |b: &&&[u32]| b.len() >= 2 && b.len() <= max_block;
-    let total: u64 = blocks.iter().filter(usable).map(|b| (b.len() * (b.len() - 1) / 2) as u64).sum();
+    let total: u64 = blocks
+        .iter()
+        .filter(usable)
+        .map(|b| (b.len() * (b.len() - 1) / 2) as u64)
+        .sum();
     let step = total.div_ceil(max_pairs.max(1) as u64).max(1);
     let mut out = Vec::with_capacity(total.min(max_pairs as u64) as usize);
     let mut counter = 0u64;
     for block in blocks.iter().filter(usable) {
         for i in 0..block.len() {
             for j in i + 1..block.len() {
-                if counter % step == 0 {
+                if counter.is_multiple_of(step) {
                     out.push((block[i], block[j]));
                 }
                 counter += 1;

@@ -15,7 +15,9 @@ use std::sync::OnceLock;
 use model::{PartialDate, Period, PhoneNumber};
 use resolve::persons::compare::{self, N_COMPARISONS};
 use resolve::persons::features::{PersonFeatures, PersonTermFrequencies};
-use resolve::{Decision, EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Resolution, Settings};
+use resolve::{
+    Decision, EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Resolution, Settings,
+};
 use test_support::score;
 
 /// A small world generated once for the whole binary, with its returns read.
@@ -28,7 +30,13 @@ fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let config = world::WorldConfig { size: world::Size::Small, seed: 7, nominals: None, xlsx_share: 0.0, comms: false };
+        let config = world::WorldConfig {
+            size: world::Size::Small,
+            seed: 7,
+            nominals: None,
+            xlsx_share: 0.0,
+            comms: false,
+        };
         world::generate(&config, dir.path(), &mut |_| {}).expect("world generated");
         let limits = ingest::Limits::default();
         let (found, problems) = ingest::discover(&[dir.path().join("returns")]);
@@ -37,10 +45,14 @@ fn world() -> &'static World {
             .iter()
             .map(|f| {
                 let submission = ingest::read_submission(f, &limits).expect("readable");
-                ingest::parse_return(&submission, &limits).ret.expect("valid return")
+                ingest::parse_return(&submission, &limits)
+                    .ret
+                    .expect("valid return")
             })
             .collect();
-        returns.sort_by(|a, b| (a.header.period, &a.header.force).cmp(&(b.header.period, &b.header.force)));
+        returns.sort_by(|a, b| {
+            (a.header.period, &a.header.force).cmp(&(b.header.period, &b.header.force))
+        });
         World { dir, returns }
     })
 }
@@ -59,7 +71,13 @@ fn period(text: &str) -> Period {
 }
 
 /// A person record with only a name; fields are filled in by the cases.
-fn person(force: &str, month: &str, reference: &str, surname: &str, forenames: &str) -> PersonRecord {
+fn person(
+    force: &str,
+    month: &str,
+    reference: &str,
+    surname: &str,
+    forenames: &str,
+) -> PersonRecord {
     PersonRecord {
         key: RecordKey::new(force.parse().unwrap(), period(month), reference),
         surname: (!surname.is_empty()).then(|| surname.to_owned()),
@@ -92,7 +110,11 @@ fn check_level(a: &PersonRecord, b: &PersonRecord, comparison: usize, expect: &s
     let gamma = compare::compare(&PersonFeatures::of(a), &PersonFeatures::of(b), &tf);
     let comparisons = compare::comparisons();
     let got = comparisons[comparison].levels[usize::from(gamma.levels[comparison])].label;
-    assert_eq!(got, expect, "{} of {:?} / {:?}", comparisons[comparison].name, a, b);
+    assert_eq!(
+        got, expect,
+        "{} of {:?} / {:?}",
+        comparisons[comparison].name, a, b
+    );
 }
 
 #[test]
@@ -106,11 +128,36 @@ fn comparison_levels() {
     use compare::{ADDRESS, ALIASES, DOB, FORENAME, PHONE, PNC, SAME_REF, SURNAME};
     let cases: Vec<(PersonRecord, PersonRecord, usize, &str)> = vec![
         (base.clone(), with(&|_| {}), SURNAME, "exact"),
-        (base.clone(), with(&|p| p.surname = Some("SMIHT".into())), SURNAME, "Jaro-Winkler at least 0.92"),
-        (base.clone(), with(&|p| p.surname = Some("Smythe".into())), SURNAME, "same sound (Double Metaphone)"),
-        (base.clone(), with(&|p| p.surname = Some("Jones-Smith".into())), SURNAME, "a word of a double-barrelled surname"),
-        (base.clone(), with(&|p| p.surname = Some("O'Brien".into())), SURNAME, "different"),
-        (base.clone(), with(&|p| p.surname = None), SURNAME, "missing"),
+        (
+            base.clone(),
+            with(&|p| p.surname = Some("SMIHT".into())),
+            SURNAME,
+            "Jaro-Winkler at least 0.92",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.surname = Some("Smythe".into())),
+            SURNAME,
+            "same sound (Double Metaphone)",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.surname = Some("Jones-Smith".into())),
+            SURNAME,
+            "a word of a double-barrelled surname",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.surname = Some("O'Brien".into())),
+            SURNAME,
+            "different",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.surname = None),
+            SURNAME,
+            "missing",
+        ),
         (
             base.clone(),
             with(&|p| {
@@ -121,11 +168,36 @@ fn comparison_levels() {
             "matches the other's forename (swapped)",
         ),
         (base.clone(), with(&|_| {}), FORENAME, "exact"),
-        (base.clone(), with(&|p| p.forenames = Some("Bob".into())), FORENAME, "nickname or other form of the name"),
-        (base.clone(), with(&|p| p.forenames = Some("Robbert".into())), FORENAME, "Jaro-Winkler at least 0.92"),
-        (base.clone(), with(&|p| p.forenames = Some("R".into())), FORENAME, "initial agrees"),
-        (base.clone(), with(&|p| p.forenames = Some("James Robert".into())), FORENAME, "another forename agrees"),
-        (base.clone(), with(&|p| p.forenames = Some("Kwame".into())), FORENAME, "different"),
+        (
+            base.clone(),
+            with(&|p| p.forenames = Some("Bob".into())),
+            FORENAME,
+            "nickname or other form of the name",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.forenames = Some("Robbert".into())),
+            FORENAME,
+            "Jaro-Winkler at least 0.92",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.forenames = Some("R".into())),
+            FORENAME,
+            "initial agrees",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.forenames = Some("James Robert".into())),
+            FORENAME,
+            "another forename agrees",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.forenames = Some("Kwame".into())),
+            FORENAME,
+            "different",
+        ),
         (
             base.clone(),
             with(&|p| {
@@ -136,43 +208,107 @@ fn comparison_levels() {
             "a street name is the other's forename",
         ),
         (
-            PersonRecord { aliases: vec!["Lil' T".into()], ..base.clone() },
+            PersonRecord {
+                aliases: vec!["Lil' T".into()],
+                ..base.clone()
+            },
             with(&|p| p.aliases = vec!["LIL T".into(), "Tiny".into()]),
             ALIASES,
             "a street name in common",
         ),
-        (PersonRecord { dob: dob("2008-12-24"), ..base.clone() }, with(&|p| p.dob = dob("24/12/2008")), DOB, "exact"),
-        (PersonRecord { dob: dob("2008-05-07"), ..base.clone() }, with(&|p| p.dob = dob("2008-07-05")), DOB, "day and month transposed"),
         (
-            PersonRecord { dob: dob("2008-12"), ..base.clone() },
+            PersonRecord {
+                dob: dob("2008-12-24"),
+                ..base.clone()
+            },
+            with(&|p| p.dob = dob("24/12/2008")),
+            DOB,
+            "exact",
+        ),
+        (
+            PersonRecord {
+                dob: dob("2008-05-07"),
+                ..base.clone()
+            },
+            with(&|p| p.dob = dob("2008-07-05")),
+            DOB,
+            "day and month transposed",
+        ),
+        (
+            PersonRecord {
+                dob: dob("2008-12"),
+                ..base.clone()
+            },
             with(&|p| p.dob = dob("2008-12-24")),
             DOB,
             "same year and month (one side partial)",
         ),
-        (PersonRecord { dob: dob("2008"), ..base.clone() }, with(&|p| p.dob = dob("2008-12-24")), DOB, "same year (one side year only)"),
-        (PersonRecord { dob: dob("2008-03-02"), ..base.clone() }, with(&|p| p.dob = dob("2008-12-24")), DOB, "within a year"),
-        (PersonRecord { dob: dob("1990-03-02"), ..base.clone() }, with(&|p| p.dob = dob("2008-12-24")), DOB, "different"),
-        (base.clone(), with(&|p| p.dob = dob("2008-12-24")), DOB, "missing"),
         (
-            PersonRecord { pnc_id: Some("19/123A".parse().unwrap()), ..base.clone() },
+            PersonRecord {
+                dob: dob("2008"),
+                ..base.clone()
+            },
+            with(&|p| p.dob = dob("2008-12-24")),
+            DOB,
+            "same year (one side year only)",
+        ),
+        (
+            PersonRecord {
+                dob: dob("2008-03-02"),
+                ..base.clone()
+            },
+            with(&|p| p.dob = dob("2008-12-24")),
+            DOB,
+            "within a year",
+        ),
+        (
+            PersonRecord {
+                dob: dob("1990-03-02"),
+                ..base.clone()
+            },
+            with(&|p| p.dob = dob("2008-12-24")),
+            DOB,
+            "different",
+        ),
+        (
+            base.clone(),
+            with(&|p| p.dob = dob("2008-12-24")),
+            DOB,
+            "missing",
+        ),
+        (
+            PersonRecord {
+                pnc_id: Some("19/123A".parse().unwrap()),
+                ..base.clone()
+            },
             with(&|p| p.pnc_id = Some("19/0000123A".parse().unwrap())),
             PNC,
             "exact",
         ),
         (
-            PersonRecord { pnc_id: Some("19/123A".parse().unwrap()), ..base.clone() },
+            PersonRecord {
+                pnc_id: Some("19/123A".parse().unwrap()),
+                ..base.clone()
+            },
             with(&|p| p.pnc_id = Some("19/124A".parse().unwrap())),
             PNC,
             "different",
         ),
         (
-            PersonRecord { phone_numbers: vec![phone("07700 900123")], ..base.clone() },
+            PersonRecord {
+                phone_numbers: vec![phone("07700 900123")],
+                ..base.clone()
+            },
             with(&|p| p.phone_numbers = vec![phone("+44 7700 900123"), phone("07700 900999")]),
             PHONE,
             "a number in common",
         ),
         (
-            PersonRecord { address: Some("Flat 3, 12 High St, Leeds".into()), postcode: Some("ls1 4ab".parse().unwrap()), ..base.clone() },
+            PersonRecord {
+                address: Some("Flat 3, 12 High St, Leeds".into()),
+                postcode: Some("ls1 4ab".parse().unwrap()),
+                ..base.clone()
+            },
             with(&|p| {
                 p.address = Some("3/12 High Street".into());
                 p.postcode = Some("LS1 4AB".parse().unwrap());
@@ -181,14 +317,35 @@ fn comparison_levels() {
             "postcode and first line agree",
         ),
         (
-            PersonRecord { postcode: Some("LS1 4AB".parse().unwrap()), ..base.clone() },
+            PersonRecord {
+                postcode: Some("LS1 4AB".parse().unwrap()),
+                ..base.clone()
+            },
             with(&|p| p.postcode = Some("LS1 9ZZ".parse().unwrap())),
             ADDRESS,
             "same postcode district",
         ),
-        (PersonRecord { address: Some("NFA".into()), ..base.clone() }, with(&|p| p.address = Some("no fixed abode".into())), ADDRESS, "missing"),
-        (base.clone(), person("kent", "2026-02", "K1", "Smith", "Robert"), SAME_REF, "same force and reference"),
-        (base.clone(), person("kent", "2026-02", "K2", "Smith", "Robert"), SAME_REF, "same force, different reference"),
+        (
+            PersonRecord {
+                address: Some("NFA".into()),
+                ..base.clone()
+            },
+            with(&|p| p.address = Some("no fixed abode".into())),
+            ADDRESS,
+            "missing",
+        ),
+        (
+            base.clone(),
+            person("kent", "2026-02", "K1", "Smith", "Robert"),
+            SAME_REF,
+            "same force and reference",
+        ),
+        (
+            base.clone(),
+            person("kent", "2026-02", "K2", "Smith", "Robert"),
+            SAME_REF,
+            "same force, different reference",
+        ),
     ];
     for (a, b, comparison, expect) in &cases {
         check_level(a, b, *comparison, expect);
@@ -202,15 +359,33 @@ fn em_converges_with_m_above_u_on_agreement() {
     let models = resolution.models();
     let settings = Settings::default();
     for iterations in &models.persons.em_iterations {
-        assert!(*iterations < settings.em_max_iterations, "EM did not converge: {:?}", models.persons.em_iterations);
+        assert!(
+            *iterations < settings.em_max_iterations,
+            "EM did not converge: {:?}",
+            models.persons.em_iterations
+        );
     }
     for model in [&models.persons.model, &models.lines.model] {
         for comparison in &model.comparisons {
             let top = &comparison.levels[1];
-            assert!(top.m > top.u, "{}: {} m {} u {}", comparison.name, top.label, top.m, top.u);
+            assert!(
+                top.m > top.u,
+                "{}: {} m {} u {}",
+                comparison.name,
+                top.label,
+                top.m,
+                top.u
+            );
             let last = comparison.levels.last().unwrap();
             if last.label.contains("different") || last.label.starts_with("no ") {
-                assert!(last.m < last.u, "{}: {} m {} u {}", comparison.name, last.label, last.m, last.u);
+                assert!(
+                    last.m < last.u,
+                    "{}: {} m {} u {}",
+                    comparison.name,
+                    last.label,
+                    last.m,
+                    last.u
+                );
             }
         }
     }
@@ -221,11 +396,19 @@ fn em_converges_with_m_above_u_on_agreement() {
 fn a_rare_shared_surname_weighs_more_than_a_common_one() {
     let (input, resolution) = full_resolution();
     let tf = &resolution.models().persons.tf;
-    let (common, _) = tf.surname.iter().max_by(|a, b| a.1.total_cmp(b.1)).expect("surnames counted");
+    let (common, _) = tf
+        .surname
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .expect("surnames counted");
     let common = input
         .persons
         .iter()
-        .find(|p| p.surname.as_deref().is_some_and(|s| resolve::normalise::name_compact(s) == **common))
+        .find(|p| {
+            p.surname
+                .as_deref()
+                .is_some_and(|s| resolve::normalise::name_compact(s) == **common)
+        })
         .unwrap()
         .surname
         .clone()
@@ -234,10 +417,18 @@ fn a_rare_shared_surname_weighs_more_than_a_common_one() {
         let a = person("kent", "2026-01", "K1", surname, "Zed");
         let b = person("essex", "2026-01", "E1", surname, "Zed");
         let explanation = resolve::explain(resolution.models(), &a, &b);
-        explanation.steps.iter().find(|s| s.comparison == "surname").unwrap().weight
+        explanation
+            .steps
+            .iter()
+            .find(|s| s.comparison == "surname")
+            .unwrap()
+            .weight
     };
     let (rare, usual) = (pair("Vandersteen"), pair(&common));
-    assert!(rare > usual + 1.0, "rare {rare} vs common {common}: {usual}");
+    assert!(
+        rare > usual + 1.0,
+        "rare {rare} vs common {common}: {usual}"
+    );
 }
 
 #[test]
@@ -248,7 +439,10 @@ fn the_waterfall_sums_to_the_total() {
         assert!((explanation.sum_of_parts() - explanation.total_weight).abs() < 1e-9);
         assert_eq!(explanation.steps.len(), N_COMPARISONS);
         let text = explanation.to_string();
-        assert!(text.contains("dob: ") && text.contains("probability"), "{text}");
+        assert!(
+            text.contains("dob: ") && text.contains("probability"),
+            "{text}"
+        );
     }
     for item in resolution.review.iter().take(20) {
         assert!((item.explanation.sum_of_parts() - item.explanation.total_weight).abs() < 1e-9);
@@ -261,7 +455,12 @@ fn the_waterfall_sums_to_the_total() {
 fn members(resolution: &Resolution, kind: EntityKind) -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = resolution
         .of_kind(kind)
-        .map(|e| (e.id.to_string(), e.members.iter().map(|m| m.key.to_string()).collect()))
+        .map(|e| {
+            (
+                e.id.to_string(),
+                e.members.iter().map(|m| m.key.to_string()).collect(),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -295,8 +494,18 @@ fn a_chain_through_one_weak_link_is_not_merged() {
     c.gender = Some(model::Gender::Female);
     let mut more = input.clone();
     more.persons.extend([a.clone(), b.clone(), c.clone()]);
-    let again = resolve::resolve_using(&more, &[], &PreviousIds::new(), &Settings::default(), resolution.models());
-    let (ea, eb, ec) = (entity_of(&again, &a.key), entity_of(&again, &b.key), entity_of(&again, &c.key));
+    let again = resolve::resolve_using(
+        &more,
+        &[],
+        &PreviousIds::new(),
+        &Settings::default(),
+        resolution.models(),
+    );
+    let (ea, eb, ec) = (
+        entity_of(&again, &a.key),
+        entity_of(&again, &b.key),
+        entity_of(&again, &c.key),
+    );
     assert!(ea == eb || eb == ec, "B links to one of them");
     assert_ne!(ea, ec, "A and C are not chained together through B");
 }
@@ -310,18 +519,54 @@ fn decisions_override_the_model() {
         .find(|e| e.forces().len() >= 2)
         .expect("a person held by two forces");
     let first = merged.members[0].key.clone();
-    let other = merged.members.iter().find(|m| m.key.force != first.force).unwrap().key.clone();
-    let apart = resolution.of_kind(EntityKind::Person).find(|e| e.id != merged.id).unwrap().members[0].key.clone();
+    let other = merged
+        .members
+        .iter()
+        .find(|m| m.key.force != first.force)
+        .unwrap()
+        .key
+        .clone();
+    let apart = resolution
+        .of_kind(EntityKind::Person)
+        .find(|e| e.id != merged.id)
+        .unwrap()
+        .members[0]
+        .key
+        .clone();
     let decisions = vec![
-        Decision { a: first.clone(), b: other.clone(), kind: EntityKind::Person, same: false, by: "analyst".into() },
-        Decision { a: first.clone(), b: apart.clone(), kind: EntityKind::Person, same: true, by: "analyst".into() },
+        Decision {
+            a: first.clone(),
+            b: other.clone(),
+            kind: EntityKind::Person,
+            same: false,
+            by: "analyst".into(),
+        },
+        Decision {
+            a: first.clone(),
+            b: apart.clone(),
+            kind: EntityKind::Person,
+            same: true,
+            by: "analyst".into(),
+        },
     ];
-    let decided = resolve::resolve_using(input, &decisions, &PreviousIds::new(), &Settings::default(), resolution.models());
+    let decided = resolve::resolve_using(
+        input,
+        &decisions,
+        &PreviousIds::new(),
+        &Settings::default(),
+        resolution.models(),
+    );
     assert_ne!(entity_of(&decided, &first), entity_of(&decided, &other));
     assert_eq!(entity_of(&decided, &first), entity_of(&decided, &apart));
-    assert!(decided.review.iter().all(|r| !(r.a == first && r.b == other || r.a == other && r.b == first)));
+    assert!(
+        decided
+            .review
+            .iter()
+            .all(|r| !(r.a == first && r.b == other || r.a == other && r.b == first))
+    );
     // Decisions survive a re-run with new data.
-    let again = resolve::resolve_incremental(decided, &Input::default(), &decisions, &Settings::default());
+    let again =
+        resolve::resolve_incremental(decided, &Input::default(), &decisions, &Settings::default());
     assert_ne!(entity_of(&again, &first), entity_of(&again, &other));
     assert_eq!(entity_of(&again, &first), entity_of(&again, &apart));
 }
@@ -330,8 +575,18 @@ fn decisions_override_the_model() {
 fn ids_are_stable() {
     let (input, first) = full_resolution();
     let second = resolve::resolve(input, &[], &PreviousIds::new(), &Settings::default());
-    for kind in [EntityKind::Person, EntityKind::Line, EntityKind::Location, EntityKind::Vehicle, EntityKind::Phone] {
-        assert_eq!(members(first, kind), members(&second, kind), "{kind} differs between identical runs");
+    for kind in [
+        EntityKind::Person,
+        EntityKind::Line,
+        EntityKind::Location,
+        EntityKind::Vehicle,
+        EntityKind::Phone,
+    ] {
+        assert_eq!(
+            members(first, kind),
+            members(&second, kind),
+            "{kind} differs between identical runs"
+        );
     }
 
     // Without the last month, then with it: records of the first run keep their ids.
@@ -339,7 +594,12 @@ fn ids_are_stable() {
     let last = returns.iter().map(|r| r.header.period).max().unwrap();
     let earlier = resolve::input_from_returns(returns.iter().filter(|r| r.header.period < last));
     let before = resolve::resolve(&earlier, &[], &PreviousIds::new(), &Settings::default());
-    let after = resolve::resolve(input, &[], &PreviousIds::from_resolution(&before), &Settings::default());
+    let after = resolve::resolve(
+        input,
+        &[],
+        &PreviousIds::from_resolution(&before),
+        &Settings::default(),
+    );
     let (mut kept, mut total) = (0, 0);
     for entity in before.of_kind(EntityKind::Person) {
         for member in &entity.members {
@@ -349,7 +609,10 @@ fn ids_are_stable() {
             }
         }
     }
-    assert!(kept as f64 >= 0.98 * total as f64, "{kept} of {total} records kept their person id");
+    assert!(
+        kept as f64 >= 0.98 * total as f64,
+        "{kept} of {total} records kept their person id"
+    );
 }
 
 #[test]
@@ -365,14 +628,21 @@ fn incremental_runs_match_a_full_run_with_the_same_models() {
     let incremental = resolve::resolve_incremental(before, &newest, &[], &settings);
     let all = resolve::input_from_returns(returns.iter());
     let full = resolve::resolve_using(&all, &[], &previous, &settings, &models);
-    for kind in [EntityKind::Person, EntityKind::Line, EntityKind::Location, EntityKind::Vehicle, EntityKind::Phone] {
+    for kind in [
+        EntityKind::Person,
+        EntityKind::Line,
+        EntityKind::Location,
+        EntityKind::Vehicle,
+        EntityKind::Phone,
+    ] {
         assert_eq!(members(&incremental, kind), members(&full, kind), "{kind}");
     }
     assert!(incremental.stats.components_clustered < full.stats.components_clustered);
     assert!(incremental.stats.person_pairs_compared < full.stats.person_pairs_compared);
 
     // A resubmission replaces the return it resubmits.
-    let resubmitted = resolve::input_from_returns(returns.iter().filter(|r| r.header.period == last).take(1));
+    let resubmitted =
+        resolve::input_from_returns(returns.iter().filter(|r| r.header.period == last).take(1));
     let again = resolve::resolve_incremental(incremental, &resubmitted, &[], &settings);
     assert_eq!(again.stats.person_records, full.stats.person_records);
 }
@@ -381,9 +651,16 @@ fn names(resolution: &Resolution, kind: EntityKind) -> Vec<(score::RecordName, &
     resolution
         .of_kind(kind)
         .flat_map(|e| {
-            e.members
-                .iter()
-                .map(move |m| ((m.key.force.to_string(), m.key.period.to_string(), m.key.reference.clone()), e.id.as_str()))
+            e.members.iter().map(move |m| {
+                (
+                    (
+                        m.key.force.to_string(),
+                        m.key.period.to_string(),
+                        m.key.reference.clone(),
+                    ),
+                    e.id.as_str(),
+                )
+            })
         })
         .collect()
 }
@@ -392,12 +669,24 @@ fn names(resolution: &Resolution, kind: EntityKind) -> Vec<(score::RecordName, &
 fn quality_on_a_small_world() {
     let (_, resolution) = full_resolution();
     let dir: &Path = world().dir.path();
-    let persons = score::pairwise(&score::read_persons(dir).unwrap(), names(resolution, EntityKind::Person));
-    let lines = score::pairwise(&score::read_lines(dir).unwrap(), names(resolution, EntityKind::Line));
+    let persons = score::pairwise(
+        &score::read_persons(dir).unwrap(),
+        names(resolution, EntityKind::Person),
+    );
+    let lines = score::pairwise(
+        &score::read_lines(dir).unwrap(),
+        names(resolution, EntityKind::Line),
+    );
     // The small world has too few records for the model to be as sure as on the medium one
     // (see benches/quality.rs for the measured figures there).
-    assert!(persons.f1 >= 0.95 && persons.precision >= 0.99, "persons: {persons}");
-    assert!(lines.f1 >= 0.95 && lines.precision >= 0.99, "lines: {lines}");
+    assert!(
+        persons.f1 >= 0.95 && persons.precision >= 0.99,
+        "persons: {persons}"
+    );
+    assert!(
+        lines.f1 >= 0.95 && lines.precision >= 0.99,
+        "lines: {lines}"
+    );
 }
 
 #[test]
@@ -409,12 +698,21 @@ fn deconfliction_lists_entities_of_several_forces() {
         assert!(row.forces.len() >= 2);
         assert!(row.active_forces.iter().all(|f| row.forces.contains(f)));
         assert!(row.first_seen <= row.last_seen);
-        assert_eq!(row.severity == resolve::Severity::Conflict, row.active_forces.len() >= 2);
+        assert_eq!(
+            row.severity == resolve::Severity::Conflict,
+            row.active_forces.len() >= 2
+        );
     }
     assert!(rows.iter().any(|r| r.kind == EntityKind::Line));
     assert!(rows.iter().any(|r| r.kind == EntityKind::Person));
-    assert!(rows.iter().any(|r| r.severity == resolve::Severity::Conflict));
+    assert!(
+        rows.iter()
+            .any(|r| r.severity == resolve::Severity::Conflict)
+    );
     let dir: &Path = world().dir.path();
-    let found = score::deconfliction(&score::read_persons(dir).unwrap(), names(resolution, EntityKind::Person));
+    let found = score::deconfliction(
+        &score::read_persons(dir).unwrap(),
+        names(resolution, EntityKind::Person),
+    );
     assert!(found.recall >= 0.85, "{found}");
 }

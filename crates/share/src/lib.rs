@@ -30,7 +30,14 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub const ENTITIES_HEADER: [&str; 5] = ["entity_id", "kind", "force", "period", "ref"];
 
 /// The columns of `deconfliction.csv`.
-pub const DECONFLICTION_HEADER: [&str; 6] = ["entity_id", "kind", "forces", "active_forces", "first_seen", "last_seen"];
+pub const DECONFLICTION_HEADER: [&str; 6] = [
+    "entity_id",
+    "kind",
+    "forces",
+    "active_forces",
+    "first_seen",
+    "last_seen",
+];
 
 /// One row of `deconfliction.csv`: an entity known to more than one force.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -52,7 +59,10 @@ pub struct DeconflictionRow {
 /// Writes `entities.csv`: which submitted record was resolved to which entity, one row per
 /// record, sorted by entity then record.
 pub fn write_entities(out: impl Write, members: &[EntityMember]) -> Result<()> {
-    let err = |source| Error::Csv { file: "entities.csv", source };
+    let err = |source| Error::Csv {
+        file: "entities.csv",
+        source,
+    };
     let mut rows: Vec<&EntityMember> = members.iter().collect();
     rows.sort();
     let mut writer = csv::Writer::from_writer(out);
@@ -73,7 +83,10 @@ pub fn write_entities(out: impl Write, members: &[EntityMember]) -> Result<()> {
 
 /// Writes `deconfliction.csv`, one row per entity, sorted by entity id.
 pub fn write_deconfliction(out: impl Write, rows: &[DeconflictionRow]) -> Result<()> {
-    let err = |source| Error::Csv { file: "deconfliction.csv", source };
+    let err = |source| Error::Csv {
+        file: "deconfliction.csv",
+        source,
+    };
     let mut sorted: Vec<&DeconflictionRow> = rows.iter().collect();
     sorted.sort();
     let mut writer = csv::Writer::from_writer(out);
@@ -94,7 +107,11 @@ pub fn write_deconfliction(out: impl Write, rows: &[DeconflictionRow]) -> Result
 }
 
 fn join(forces: &[ForceCode]) -> String {
-    forces.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(";")
+    forces
+        .iter()
+        .map(|f| f.as_str())
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 #[cfg(test)]
@@ -103,14 +120,26 @@ mod tests {
     use store::RecordRef;
 
     fn record(force: &str, period: &str, reference: &str) -> RecordRef {
-        RecordRef { force: force.parse().unwrap(), period: period.parse().unwrap(), reference: reference.into() }
+        RecordRef {
+            force: force.parse().unwrap(),
+            period: period.parse().unwrap(),
+            reference: reference.into(),
+        }
     }
 
     #[test]
     fn entities_csv_is_exactly_the_published_layout() {
         let members = vec![
-            EntityMember { entity_id: "P-2".into(), kind: "person".into(), record: record("kent", "2026-03", "N,7") },
-            EntityMember { entity_id: "P-1".into(), kind: "person".into(), record: record("merseyside", "2026-02", "N1") },
+            EntityMember {
+                entity_id: "P-2".into(),
+                kind: "person".into(),
+                record: record("kent", "2026-03", "N,7"),
+            },
+            EntityMember {
+                entity_id: "P-1".into(),
+                kind: "person".into(),
+                record: record("merseyside", "2026-02", "N1"),
+            },
         ];
         let mut out = Vec::new();
         write_entities(&mut out, &members).unwrap();

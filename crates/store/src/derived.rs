@@ -36,13 +36,23 @@ impl FromStr for RecordRef {
     /// Reads `force/period/ref` (the ref may itself contain `/`).
     fn from_str(s: &str) -> Result<Self, ValueError> {
         let mut parts = s.splitn(3, '/');
-        let (Some(force), Some(period), Some(reference)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(ValueError::new("not a record reference: write force/period/ref, e.g. merseyside/2026-03/N12"));
+        let (Some(force), Some(period), Some(reference)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(ValueError::new(
+                "not a record reference: write force/period/ref, e.g. merseyside/2026-03/N12",
+            ));
         };
         if reference.is_empty() {
-            return Err(ValueError::new("a record reference needs a ref after force/period/"));
+            return Err(ValueError::new(
+                "a record reference needs a ref after force/period/",
+            ));
         }
-        Ok(RecordRef { force: force.parse()?, period: period.parse()?, reference: reference.to_string() })
+        Ok(RecordRef {
+            force: force.parse()?,
+            period: period.parse()?,
+            reference: reference.to_string(),
+        })
     }
 }
 
@@ -124,7 +134,9 @@ impl FromStr for Recipient {
         match s.split_once(':') {
             Some(("force", code)) => Ok(Recipient::Force(code.parse()?)),
             Some(("region", code)) => Ok(Recipient::Region(code.parse()?)),
-            _ => Err(ValueError::new("not a recipient: write national, force:CODE or region:CODE")),
+            _ => Err(ValueError::new(
+                "not a recipient: write national, force:CODE or region:CODE",
+            )),
         }
     }
 }

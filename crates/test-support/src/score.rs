@@ -184,12 +184,10 @@ pub fn deconfliction<'a>(
         .collect();
     let mut seen: HashMap<(&str, &str), HashSet<String>> = HashMap::new();
     for (record, label) in clustering {
-        if let Some(id) = truth.get(&record) {
-            if shared.contains(id.as_str()) {
-                seen.entry((id.as_str(), label))
-                    .or_default()
-                    .insert(record.0.clone());
-            }
+        if let Some(id) = truth.get(&record).filter(|id| shared.contains(id.as_str())) {
+            seen.entry((id.as_str(), label))
+                .or_default()
+                .insert(record.0.clone());
         }
     }
     let found: HashSet<&str> = seen

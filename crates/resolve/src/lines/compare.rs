@@ -31,25 +31,60 @@ pub fn comparisons() -> Vec<ComparisonParams> {
     vec![
         ComparisonParams::new(
             "deal_numbers",
-            &[("missing", 0.0, false), ("a deal number in common", 0.6, true), ("no deal number in common", 0.4, false)],
+            &[
+                ("missing", 0.0, false),
+                ("a deal number in common", 0.6, true),
+                ("no deal number in common", 0.4, false),
+            ],
         ),
         ComparisonParams::new(
             "brand",
-            &[("missing", 0.0, false), ("exact", 0.8, true), ("similar", 0.1, false), ("different", 0.1, false)],
+            &[
+                ("missing", 0.0, false),
+                ("exact", 0.8, true),
+                ("similar", 0.1, false),
+                ("different", 0.1, false),
+            ],
         ),
-        ComparisonParams::new("exporting_force", &[("missing", 0.0, false), ("same", 0.9, false), ("different", 0.1, false)]),
-        ComparisonParams::new("exporting_area", &[("missing", 0.0, false), ("same", 0.9, false), ("different", 0.1, false)]),
+        ComparisonParams::new(
+            "exporting_force",
+            &[
+                ("missing", 0.0, false),
+                ("same", 0.9, false),
+                ("different", 0.1, false),
+            ],
+        ),
+        ComparisonParams::new(
+            "exporting_area",
+            &[
+                ("missing", 0.0, false),
+                ("same", 0.9, false),
+                ("different", 0.1, false),
+            ],
+        ),
         ComparisonParams::new(
             "importing_areas",
-            &[("missing", 0.0, false), ("an area in common", 0.9, false), ("no area in common", 0.1, false)],
+            &[
+                ("missing", 0.0, false),
+                ("an area in common", 0.9, false),
+                ("no area in common", 0.1, false),
+            ],
         ),
         ComparisonParams::new(
             "people",
-            &[("missing", 0.0, false), ("a person in common", 0.7, false), ("no person in common", 0.3, false)],
+            &[
+                ("missing", 0.0, false),
+                ("a person in common", 0.7, false),
+                ("no person in common", 0.3, false),
+            ],
         ),
         ComparisonParams::new(
             "same_ref",
-            &[("different forces", 0.0, false), ("same force and reference", 0.6, false), ("same force, different reference", 0.4, false)],
+            &[
+                ("different forces", 0.0, false),
+                ("same force and reference", 0.6, false),
+                ("same force, different reference", 0.4, false),
+            ],
         ),
     ]
 }
@@ -82,14 +117,30 @@ pub fn compare(a: &LineFeatures, b: &LineFeatures, tf: &LineTermFrequencies) -> 
     (gamma.levels[NUMBERS], gamma.tf[NUMBERS]) = phones(&a.numbers, &b.numbers, |n| tf.number(n));
     (gamma.levels[BRAND], gamma.tf[BRAND]) = brand(&a.brand, &b.brand, tf);
     gamma.levels[EXPORTING_FORCE] = match (a.exporting_force, b.exporting_force) {
-        (Some(x), Some(y)) => if x == y { 1 } else { 2 },
+        (Some(x), Some(y)) => {
+            if x == y {
+                1
+            } else {
+                2
+            }
+        }
         _ => 0,
     };
     gamma.levels[EXPORTING_AREA] = match (&a.exporting_area, &b.exporting_area) {
-        (Some(x), Some(y)) => if x == y { 1 } else { 2 },
+        (Some(x), Some(y)) => {
+            if x == y {
+                1
+            } else {
+                2
+            }
+        }
         _ => 0,
     };
-    gamma.levels[IMPORTING] = both(&a.importing, &b.importing, share_any(&a.importing, &b.importing));
+    gamma.levels[IMPORTING] = both(
+        &a.importing,
+        &b.importing,
+        share_any(&a.importing, &b.importing),
+    );
     gamma.levels[PEOPLE] = both(&a.people, &b.people, share_any(&a.people, &b.people));
     gamma.levels[SAME_REF] = same_ref(a.force, &a.reference, b.force, &b.reference);
     gamma
@@ -112,18 +163,32 @@ fn brand(a: &str, b: &str, tf: &LineTermFrequencies) -> (u8, f32) {
 /// The values each comparison looked at, for explanations.
 pub fn values(a: &LineFeatures, b: &LineFeatures) -> Vec<(String, String)> {
     let force = |i: Option<u16>| {
-        i.and_then(|i| model::force::forces().get(usize::from(i))).map(|f| f.code.to_string()).unwrap_or_default()
+        i.and_then(|i| model::force::forces().get(usize::from(i)))
+            .map(|f| f.code.to_string())
+            .unwrap_or_default()
     };
-    let numbers = |p: &LineFeatures| p.numbers.iter().map(|n| format!("+{n}")).collect::<Vec<_>>().join(";");
+    let numbers = |p: &LineFeatures| {
+        p.numbers
+            .iter()
+            .map(|n| format!("+{n}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
     let join = |v: &[Box<str>]| v.join(";");
     let people = |p: &LineFeatures| format!("{} people", p.people.len());
     vec![
         (numbers(a), numbers(b)),
         (a.brand.to_string(), b.brand.to_string()),
         (force(a.exporting_force), force(b.exporting_force)),
-        (a.exporting_area.as_deref().unwrap_or("").to_owned(), b.exporting_area.as_deref().unwrap_or("").to_owned()),
+        (
+            a.exporting_area.as_deref().unwrap_or("").to_owned(),
+            b.exporting_area.as_deref().unwrap_or("").to_owned(),
+        ),
         (join(&a.importing), join(&b.importing)),
         (people(a), people(b)),
-        (format!("{}/{}", force(Some(a.force)), a.reference), format!("{}/{}", force(Some(b.force)), b.reference)),
+        (
+            format!("{}/{}", force(Some(a.force)), a.reference),
+            format!("{}/{}", force(Some(b.force)), b.reference),
+        ),
     ]
 }

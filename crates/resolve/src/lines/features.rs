@@ -55,7 +55,13 @@ impl LineFeatures {
         let mut people: Vec<u32> = line
             .nominal_refs
             .iter()
-            .filter_map(|n| person_of(&RecordKey::new(line.key.force.clone(), line.key.period, n.as_str())))
+            .filter_map(|n| {
+                person_of(&RecordKey::new(
+                    line.key.force.clone(),
+                    line.key.period,
+                    n.as_str(),
+                ))
+            })
             .collect();
         people.sort_unstable();
         people.dedup();
@@ -108,11 +114,21 @@ impl LineTermFrequencies {
         }
         fn shares<K: Eq + Hash>(counts: FxHashMap<K, u32>) -> (FxHashMap<K, f32>, f64) {
             let total = counts.values().map(|&c| f64::from(c)).sum::<f64>().max(1.0);
-            (counts.into_iter().map(|(k, c)| (k, (f64::from(c) / total) as f32)).collect(), total)
+            (
+                counts
+                    .into_iter()
+                    .map(|(k, c)| (k, (f64::from(c) / total) as f32))
+                    .collect(),
+                total,
+            )
         }
         let (brand, brand_total) = shares(brand);
         let (number, number_total) = shares(number);
-        LineTermFrequencies { brand, number, unseen: (1.0 / brand_total.max(number_total)) as f32 }
+        LineTermFrequencies {
+            brand,
+            number,
+            unseen: (1.0 / brand_total.max(number_total)) as f32,
+        }
     }
 
     /// Frequency of a brand.

@@ -46,7 +46,13 @@ impl LineModel {
     }
 
     /// The waterfall of two line profiles.
-    pub fn explain_features(&self, ka: &RecordKey, a: &LineFeatures, kb: &RecordKey, b: &LineFeatures) -> Explanation {
+    pub fn explain_features(
+        &self,
+        ka: &RecordKey,
+        a: &LineFeatures,
+        kb: &RecordKey,
+        b: &LineFeatures,
+    ) -> Explanation {
         let gamma = compare::compare(a, b, &self.tf);
         let total_weight = self.model.weight(&gamma);
         Explanation {
@@ -76,7 +82,12 @@ pub struct LineIndex {
 /// Builds line profiles; `person_of` gives the person entity of a nominal record.
 pub fn index(lines: &[LineRecord], person_of: &dyn Fn(&RecordKey) -> Option<u32>) -> LineIndex {
     let mut by_features: FxHashMap<LineFeatures, u32> = FxHashMap::default();
-    let mut out = LineIndex { profiles: Vec::new(), profile_records: Vec::new(), slots: Vec::new(), ranks: Vec::new() };
+    let mut out = LineIndex {
+        profiles: Vec::new(),
+        profile_records: Vec::new(),
+        slots: Vec::new(),
+        ranks: Vec::new(),
+    };
     let mut first: Vec<&RecordKey> = Vec::new();
     for (r, line) in lines.iter().enumerate() {
         let f = LineFeatures::of(line, person_of);
@@ -126,7 +137,11 @@ fn block_keys(p: &LineFeatures) -> Vec<u64> {
 fn patterns(index: &LineIndex, tf: &LineTermFrequencies, pairs: &[(u32, u32)]) -> Patterns {
     let mut patterns = Patterns::default();
     for &(a, b) in pairs {
-        patterns.add(&compare::compare(&index.profiles[a as usize], &index.profiles[b as usize], tf));
+        patterns.add(&compare::compare(
+            &index.profiles[a as usize],
+            &index.profiles[b as usize],
+            tf,
+        ));
     }
     patterns
 }
@@ -134,7 +149,12 @@ fn patterns(index: &LineIndex, tf: &LineTermFrequencies, pairs: &[(u32, u32)]) -
 /// Trains a line model.
 pub fn train(index: &LineIndex, settings: &Settings) -> LineModel {
     let tf = LineTermFrequencies::count(&index.profiles);
-    let mut model = Model { comparisons: compare::comparisons(), lambda: 1e-3, tf_weight: settings.tf_adjustment_weight, tf_floor: 1e-6 };
+    let mut model = Model {
+        comparisons: compare::comparisons(),
+        lambda: 1e-3,
+        tf_weight: settings.tf_adjustment_weight,
+        tf_floor: 1e-6,
+    };
     let all: Vec<u32> = (0..index.profiles.len() as u32).collect();
     let random = sampling::random_pairs(&all, settings.u_sample_pairs, settings.seed ^ 0x11e5);
     em::estimate_u(&mut model, &patterns(index, &tf, &random));
@@ -149,15 +169,29 @@ pub fn train(index: &LineIndex, settings: &Settings) -> LineModel {
             };
             blocks.insert(p as u32, &keys);
         }
-        let mut pairs = sampling::block_pairs(&blocks.sorted_blocks(), settings.max_block_size, settings.max_training_pairs);
+        let mut pairs = sampling::block_pairs(
+            &blocks.sorted_blocks(),
+            settings.max_block_size,
+            settings.max_training_pairs,
+        );
         pairs.sort_unstable_by_key(|&(a, b)| (a.min(b), a.max(b)));
         pairs.dedup_by_key(|&mut (a, b)| (a.min(b), a.max(b)));
         let mut active = vec![true; compare::N_COMPARISONS];
         active[excluded] = false;
-        sessions.push(em::train(&model, &patterns(index, &tf, &pairs), &active, settings.em_max_iterations, settings.em_tolerance));
+        sessions.push(em::train(
+            &model,
+            &patterns(index, &tf, &pairs),
+            &active,
+            settings.em_max_iterations,
+            settings.em_tolerance,
+        ));
     }
     em::combine(&mut model, &sessions);
-    LineModel { model, tf, em_iterations: sessions.iter().map(|s| s.iterations).collect() }
+    LineModel {
+        model,
+        tf,
+        em_iterations: sessions.iter().map(|s| s.iterations).collect(),
+    }
 }
 
 /// The candidate pairs of an index.
@@ -178,11 +212,17 @@ pub fn candidates(index: &LineIndex, settings: &Settings) -> (Vec<(u32, u32)>, u
 }
 
 /// Sets the prior of `lm` from the candidate pairs.
-pub fn estimate_prior(lm: &mut LineModel, index: &LineIndex, pairs: &[(u32, u32)], settings: &Settings) {
+pub fn estimate_prior(
+    lm: &mut LineModel,
+    index: &LineIndex,
+    pairs: &[(u32, u32)],
+    settings: &Settings,
+) {
     let n = index.profiles.len() as f64;
     lm.model.lambda = em::estimate_lambda(
         &lm.model,
         &patterns(index, &lm.tf, pairs),
+        pairs.len() as f64,
         n * (n - 1.0) / 2.0,
         settings.em_max_iterations,
         settings.em_tolerance,
@@ -205,7 +245,10 @@ impl Linkage for LineLinkage<'_> {
         &[]
     }
     fn weight(&self, a: u32, b: u32) -> f64 {
-        self.model.weight(&self.index.profiles[a as usize], &self.index.profiles[b as usize])
+        self.model.weight(
+            &self.index.profiles[a as usize],
+            &self.index.profiles[b as usize],
+        )
     }
 }
 
@@ -224,11 +267,25 @@ pub struct Resolved {
 }
 
 /// Scores and clusters the lines of `index`.
-pub fn resolve(index: &LineIndex, lines: &[LineRecord], lm: &LineModel, decisions: &[Decision], pairs: &[(u32, u32)], oversized: usize, settings: &Settings) -> Resolved {
+pub fn resolve(
+    index: &LineIndex,
+    lines: &[LineRecord],
+    lm: &LineModel,
+    decisions: &[Decision],
+    pairs: &[(u32, u32)],
+    oversized: usize,
+    settings: &Settings,
+) -> Resolved {
     let keep = weight_of(settings.review_band.0.min(settings.match_threshold));
     let edges: Vec<(u32, u32, f64)> = pairs
         .iter()
-        .map(|&(a, b)| (a, b, lm.weight(&index.profiles[a as usize], &index.profiles[b as usize])))
+        .map(|&(a, b)| {
+            (
+                a,
+                b,
+                lm.weight(&index.profiles[a as usize], &index.profiles[b as usize]),
+            )
+        })
         .filter(|e| e.2 >= keep)
         .collect();
     let mut profile_of: FxHashMap<&RecordKey, u32> = FxHashMap::default();
@@ -241,14 +298,21 @@ pub fn resolve(index: &LineIndex, lines: &[LineRecord], lm: &LineModel, decision
     for d in decisions.iter().filter(|d| d.kind == EntityKind::Line) {
         match (profile_of.get(&d.a), profile_of.get(&d.b)) {
             (Some(&a), Some(&b)) if a != b => {
-                if d.same { must.push((a.min(b), a.max(b))) } else { cannot.push((a.min(b), a.max(b))) }
+                if d.same {
+                    must.push((a.min(b), a.max(b)))
+                } else {
+                    cannot.push((a.min(b), a.max(b)))
+                }
             }
             (Some(_), Some(_)) => {
                 if !d.same {
                     notes.push(format!("decision by {} that lines {} and {} differ cannot be applied: the force's records are identical", d.by, d.a, d.b));
                 }
             }
-            _ => notes.push(format!("decision by {} about lines {} and {} names a record not in the input", d.by, d.a, d.b)),
+            _ => notes.push(format!(
+                "decision by {} about lines {} and {} names a record not in the input",
+                d.by, d.a, d.b
+            )),
         }
     }
     let thresholds = Thresholds {
@@ -267,7 +331,11 @@ pub fn resolve(index: &LineIndex, lines: &[LineRecord], lm: &LineModel, decision
     for nodes in components {
         let set: FxHashSet<u32> = nodes.iter().copied().collect();
         let inside = |&(a, _): &(u32, u32)| set.contains(&a);
-        let e: Vec<_> = edges.iter().copied().filter(|e| set.contains(&e.0)).collect();
+        let e: Vec<_> = edges
+            .iter()
+            .copied()
+            .filter(|e| set.contains(&e.0))
+            .collect();
         let m: Vec<_> = must.iter().copied().filter(inside).collect();
         let c: Vec<_> = cannot.iter().copied().filter(inside).collect();
         let result = cluster::cluster(&nodes, &e, &m, &c, &linkage, &thresholds);
@@ -279,10 +347,19 @@ pub fn resolve(index: &LineIndex, lines: &[LineRecord], lm: &LineModel, decision
     let clusters = clusters
         .into_iter()
         .map(|profiles| {
-            let mut records: Vec<u32> = profiles.iter().flat_map(|&p| index.profile_records[p as usize].iter().copied()).collect();
+            let mut records: Vec<u32> = profiles
+                .iter()
+                .flat_map(|&p| index.profile_records[p as usize].iter().copied())
+                .collect();
             records.sort_unstable_by(|&a, &b| lines[a as usize].key.cmp(&lines[b as usize].key));
             records
         })
         .collect();
-    Resolved { clusters, edges, notes, n_compared: pairs.len() as u64, oversized_blocks: oversized }
+    Resolved {
+        clusters,
+        edges,
+        notes,
+        n_compared: pairs.len() as u64,
+        oversized_blocks: oversized,
+    }
 }

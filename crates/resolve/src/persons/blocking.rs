@@ -11,7 +11,10 @@
 //! 7. the unordered pair of surname and forename sounds (catches swapped names, and names
 //!    without a date of birth);
 //! 8. full date of birth (catches misspelt names);
-//! 9. same force and reference (the force's record in another month).
+//! 9. same force and reference (the force's record in another month);
+//! 10. postcode;
+//! 11. a deal number of a linked line + surname sound, + a street name, or + year of birth
+//!     (people known to several forces through the line they work).
 //!
 //! The training sessions block on narrower single rules (`training_key`).
 
@@ -56,10 +59,28 @@ pub fn keys(p: &PersonFeatures) -> Vec<u64> {
         out.push(key(16, &[&p.first_forename(), &surname_code]));
     }
     if surname_code != 0 && forename_code != 0 {
-        let (lo, hi) = if surname_code <= forename_code { (surname_code, forename_code) } else { (forename_code, surname_code) };
+        let (lo, hi) = if surname_code <= forename_code {
+            (surname_code, forename_code)
+        } else {
+            (forename_code, surname_code)
+        };
         out.push(key(7, &[&lo, &hi]));
     }
     out.push(key(9, &[&p.force, &&*p.reference]));
+    if let Some(postcode) = &p.postcode {
+        out.push(key(10, &[&&**postcode]));
+    }
+    for number in p.line_numbers.iter() {
+        if surname_code != 0 {
+            out.push(key(11, &[number, &surname_code]));
+        }
+        for alias in p.aliases.iter() {
+            out.push(key(12, &[number, &&**alias]));
+        }
+        if let Some(dob) = p.dob {
+            out.push(key(13, &[number, &dob.year()]));
+        }
+    }
     out.sort_unstable();
     out.dedup();
     out
@@ -81,8 +102,7 @@ pub fn training_key(p: &PersonFeatures, rule: TrainingRule) -> Option<u64> {
             Some(PartialDate::Full(date)) => Some(key(101, &[&date.num_days_from_ce()])),
             _ => None,
         },
-        TrainingRule::Names => {
-            (p.surname_code[0] != 0 && p.forename_code[0] != 0).then(|| key(102, &[&p.surname_code[0], &p.forename_code[0]]))
-        }
+        TrainingRule::Names => (p.surname_code[0] != 0 && p.forename_code[0] != 0)
+            .then(|| key(102, &[&p.surname_code[0], &p.forename_code[0]])),
     }
 }

@@ -91,10 +91,21 @@ pub fn comparisons() -> Vec<ComparisonParams> {
                 ("different", 0.02, false),
             ],
         ),
-        ComparisonParams::new("pnc_id", &[("missing", 0.0, false), ("exact", 0.98, false), ("different", 0.02, false)]),
+        ComparisonParams::new(
+            "pnc_id",
+            &[
+                ("missing", 0.0, false),
+                ("exact", 0.98, false),
+                ("different", 0.02, false),
+            ],
+        ),
         ComparisonParams::new(
             "phone",
-            &[("missing", 0.0, false), ("a number in common", 0.7, true), ("no number in common", 0.3, false)],
+            &[
+                ("missing", 0.0, false),
+                ("a number in common", 0.7, true),
+                ("no number in common", 0.3, false),
+            ],
         ),
         ComparisonParams::new(
             "address",
@@ -108,7 +119,14 @@ pub fn comparisons() -> Vec<ComparisonParams> {
                 ("different", 0.15, false),
             ],
         ),
-        ComparisonParams::new("gender", &[("missing", 0.0, false), ("same", 0.97, false), ("different", 0.03, false)]),
+        ComparisonParams::new(
+            "gender",
+            &[
+                ("missing", 0.0, false),
+                ("same", 0.97, false),
+                ("different", 0.03, false),
+            ],
+        ),
         ComparisonParams::new(
             "same_ref",
             &[
@@ -130,7 +148,9 @@ pub fn comparisons() -> Vec<ComparisonParams> {
 }
 
 fn codes_agree(a: [u32; 2], b: [u32; 2]) -> bool {
-    a[0] != 0 && b[0] != 0 && (a[0] == b[0] || (a[1] != 0 && a[1] == b[0]) || (b[1] != 0 && a[0] == b[1]))
+    a[0] != 0
+        && b[0] != 0
+        && (a[0] == b[0] || (a[1] != 0 && a[1] == b[0]) || (b[1] != 0 && a[0] == b[1]))
 }
 
 fn is_initial(name: &str) -> bool {
@@ -145,13 +165,25 @@ pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencie
     (gamma.levels[ALIASES], gamma.tf[ALIASES]) = aliases(a, b, tf);
     gamma.levels[DOB] = dob(a.dob, b.dob);
     gamma.levels[PNC] = match (&a.pnc, &b.pnc) {
-        (Some(x), Some(y)) => if x == y { 1 } else { 2 },
+        (Some(x), Some(y)) => {
+            if x == y {
+                1
+            } else {
+                2
+            }
+        }
         _ => 0,
     };
     (gamma.levels[PHONE], gamma.tf[PHONE]) = phones(&a.phones, &b.phones, |n| tf.phone(n));
     gamma.levels[ADDRESS] = address(a, b);
     gamma.levels[GENDER] = match (a.gender, b.gender) {
-        (Some(x), Some(y)) => if x == y { 1 } else { 2 },
+        (Some(x), Some(y)) => {
+            if x == y {
+                1
+            } else {
+                2
+            }
+        }
         _ => 0,
     };
     gamma.levels[SAME_REF] = same_ref(a.force, &a.reference, b.force, &b.reference);
@@ -160,7 +192,9 @@ pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencie
 }
 
 fn lines(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
-    if a.line_brands.is_empty() && a.line_numbers.is_empty() || b.line_brands.is_empty() && b.line_numbers.is_empty() {
+    if a.line_brands.is_empty() && a.line_numbers.is_empty()
+        || b.line_brands.is_empty() && b.line_numbers.is_empty()
+    {
         return 0;
     }
     if phones(&a.line_numbers, &b.line_numbers, |_| 0.0).0 == 1 {
@@ -201,7 +235,11 @@ fn surname(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -
         return (4, 0.0);
     }
     let words_shared = a.surname_words.contains(' ') || b.surname_words.contains(' ');
-    if words_shared && a.surname_words.split(' ').any(|w| w.len() > 1 && b.surname_words.split(' ').any(|v| v == w)) {
+    if words_shared
+        && a.surname_words
+            .split(' ')
+            .any(|w| w.len() > 1 && b.surname_words.split(' ').any(|v| v == w))
+    {
         return (5, 0.0);
     }
     if similarity >= 0.80 {
@@ -225,7 +263,11 @@ fn forename(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) 
         return (3, 0.0);
     }
     if is_initial(x) || is_initial(y) {
-        return if x.as_bytes()[0] == y.as_bytes()[0] { (7, 0.0) } else { (9, 0.0) };
+        return if x.as_bytes()[0] == y.as_bytes()[0] {
+            (7, 0.0)
+        } else {
+            (9, 0.0)
+        };
     }
     let similarity = jaro_winkler(x, y);
     if similarity >= 0.92 {
@@ -234,7 +276,10 @@ fn forename(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) 
     if codes_agree(a.forename_code, b.forename_code) {
         return (5, 0.0);
     }
-    let other_agrees = a.forenames.iter().any(|f| f.len() > 1 && b.forenames.iter().any(|g| g == f));
+    let other_agrees = a
+        .forenames
+        .iter()
+        .any(|f| f.len() > 1 && b.forenames.iter().any(|g| g == f));
     if other_agrees {
         return (6, 0.0);
     }
@@ -257,7 +302,8 @@ fn aliases(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -
     }
     let names_other = |aliases: &[Box<str>], other: &PersonFeatures| {
         aliases.iter().any(|alias| {
-            other.forenames.iter().any(|f| f == alias) || nicknames::equivalent(alias, other.first_forename())
+            other.forenames.iter().any(|f| f == alias)
+                || nicknames::equivalent(alias, other.first_forename())
         })
     };
     if names_other(&a.aliases, b) || names_other(&b.aliases, a) {
@@ -266,7 +312,10 @@ fn aliases(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -
     if a.aliases.is_empty() || b.aliases.is_empty() {
         return (0, 0.0);
     }
-    let similar = a.aliases.iter().any(|x| b.aliases.iter().any(|y| jaro_winkler(x, y) >= 0.9));
+    let similar = a
+        .aliases
+        .iter()
+        .any(|x| b.aliases.iter().any(|y| jaro_winkler(x, y) >= 0.9));
     if similar { (3, 0.0) } else { (4, 0.0) }
 }
 
@@ -307,9 +356,17 @@ pub fn dob(a: Option<PartialDate>, b: Option<PartialDate>) -> u8 {
     }
 }
 
+/// How many of the eight digits of `YYYYMMDD` differ.
 fn digits_different(x: NaiveDate, y: NaiveDate) -> usize {
-    let (a, b) = (x.format("%Y%m%d").to_string(), y.format("%Y%m%d").to_string());
-    a.bytes().zip(b.bytes()).filter(|(p, q)| p != q).count()
+    let digits = |d: NaiveDate| d.year() as u32 * 10_000 + d.month() * 100 + d.day();
+    let (mut a, mut b) = (digits(x), digits(y));
+    let mut different = 0;
+    for _ in 0..8 {
+        different += usize::from(a % 10 != b % 10);
+        a /= 10;
+        b /= 10;
+    }
+    different
 }
 
 /// Phone level over two sorted lists: 1 with the rarest shared number's frequency, 2 when
@@ -355,7 +412,9 @@ fn address(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
     };
     let line = match (&a.address, &b.address) {
         (Some(x), Some(y)) if x.text == y.text => Part::Exact,
-        (Some(x), Some(y)) if x.numbers == y.numbers && jaro_winkler(&x.text, &y.text) >= 0.88 => Part::Near,
+        (Some(x), Some(y)) if x.numbers == y.numbers && jaro_winkler(&x.text, &y.text) >= 0.88 => {
+            Part::Near
+        }
         (Some(_), Some(_)) => Part::Different,
         _ => Part::Missing,
     };
@@ -378,9 +437,19 @@ pub fn values(a: &PersonFeatures, b: &PersonFeatures) -> Vec<(String, String)> {
     }
     let forenames = |p: &PersonFeatures| p.forenames.join(" ");
     let aliases = |p: &PersonFeatures| p.aliases.join(";");
-    let phones = |p: &PersonFeatures| p.phones.iter().map(|n| format!("+{n}")).collect::<Vec<_>>().join(";");
+    let phones = |p: &PersonFeatures| {
+        p.phones
+            .iter()
+            .map(|n| format!("+{n}"))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
     let address = |p: &PersonFeatures| {
-        let line = p.address.as_ref().map(|l| l.text.clone()).unwrap_or_default();
+        let line = p
+            .address
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
         match &p.postcode {
             Some(pc) if line.is_empty() => pc.to_string(),
             Some(pc) => format!("{line}, {pc}"),
@@ -389,11 +458,19 @@ pub fn values(a: &PersonFeatures, b: &PersonFeatures) -> Vec<(String, String)> {
     };
     let lines = |p: &PersonFeatures| {
         let numbers = p.line_numbers.iter().map(|n| format!("+{n}"));
-        p.line_brands.iter().map(|b| b.to_string()).chain(numbers).collect::<Vec<_>>().join(";")
+        p.line_brands
+            .iter()
+            .map(|b| b.to_string())
+            .chain(numbers)
+            .collect::<Vec<_>>()
+            .join(";")
     };
     let gender = |p: &PersonFeatures| p.gender.map(|g| g.to_string()).unwrap_or_default();
     let reference = |p: &PersonFeatures| {
-        let force = model::force::forces().get(usize::from(p.force)).map(|f| f.code.to_string()).unwrap_or_default();
+        let force = model::force::forces()
+            .get(usize::from(p.force))
+            .map(|f| f.code.to_string())
+            .unwrap_or_default();
         format!("{force}/{}", p.reference)
     };
     vec![

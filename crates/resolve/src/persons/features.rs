@@ -56,19 +56,29 @@ pub struct PersonFeatures {
 
 /// Packs a phonetic code of up to four ASCII letters into a number (0 = none).
 pub fn pack_code(code: &str) -> u32 {
-    code.bytes().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(b))
+    code.bytes()
+        .take(4)
+        .fold(0u32, |acc, b| (acc << 8) | u32::from(b))
 }
 
 /// The digits of an E.164 number as an integer.
 pub fn phone_digits(number: &model::PhoneNumber) -> u64 {
-    number.as_str().bytes().filter(u8::is_ascii_digit).fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'))
+    number
+        .as_str()
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'))
 }
 
 /// The position of a force in the registry.
 pub fn force_index(force: &model::ForceCode) -> u16 {
     static INDEX: std::sync::OnceLock<FxHashMap<&'static str, u16>> = std::sync::OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        model::force::forces().iter().enumerate().map(|(i, f)| (f.code.as_str(), i as u16)).collect()
+        model::force::forces()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.code.as_str(), i as u16))
+            .collect()
     });
     index.get(force.as_str()).copied().unwrap_or(u16::MAX)
 }
@@ -81,7 +91,11 @@ fn codes(name: &str) -> [u32; 2] {
 impl PersonFeatures {
     /// Normalises one record.
     pub fn of(record: &PersonRecord) -> PersonFeatures {
-        let surname_tokens = record.surname.as_deref().map(normalise::name_tokens).unwrap_or_default();
+        let surname_tokens = record
+            .surname
+            .as_deref()
+            .map(normalise::name_tokens)
+            .unwrap_or_default();
         let surname = surname_tokens.concat();
         let forenames: Vec<Box<str>> = record
             .forenames
@@ -94,9 +108,18 @@ impl PersonFeatures {
         // A forename the record also lists as a street name is a street name written in the
         // wrong column ("Prada" with alias "Prada"): it is compared as an alias only.
         let compact_forenames: String = forenames.concat();
-        let street_name = |name: &str| record.aliases.iter().any(|a| normalise::name_compact(a) == name);
+        let street_name = |name: &str| {
+            record
+                .aliases
+                .iter()
+                .any(|a| normalise::name_compact(a) == name)
+        };
         let forenames: Vec<Box<str>> =
-            if !compact_forenames.is_empty() && street_name(&compact_forenames) { Vec::new() } else { forenames };
+            if !compact_forenames.is_empty() && street_name(&compact_forenames) {
+                Vec::new()
+            } else {
+                forenames
+            };
         let first = forenames.first().map(|f| &**f).unwrap_or("");
         let forename_code = codes(crate::nicknames::canonical(first));
         let mut aliases: Vec<Box<str>> = record
@@ -162,7 +185,9 @@ impl PersonFeatures {
 
     /// The postcode's outward code (`SW1A`).
     pub fn outward(&self) -> Option<&str> {
-        self.postcode.as_deref().map(|p| p.split(' ').next().unwrap_or(p))
+        self.postcode
+            .as_deref()
+            .map(|p| p.split(' ').next().unwrap_or(p))
     }
 }
 
@@ -196,7 +221,8 @@ impl PersonTermFrequencies {
             h.finish()
         };
         for p in profiles {
-            let mut once = |field: u8, value: u64| seen.insert((p.force, &*p.reference, field, value));
+            let mut once =
+                |field: u8, value: u64| seen.insert((p.force, &*p.reference, field, value));
             if !p.surname.is_empty() && once(0, hash(&p.surname)) {
                 *surname.entry(p.surname.clone()).or_default() += 1;
             }
@@ -218,37 +244,63 @@ impl PersonTermFrequencies {
         fn shares<K: Eq + Hash>(counts: FxHashMap<K, u32>) -> (FxHashMap<K, f32>, f32) {
             let total: u64 = counts.values().map(|&c| u64::from(c)).sum();
             let total = total.max(1) as f64;
-            let map = counts.into_iter().map(|(k, c)| (k, (f64::from(c) / total) as f32)).collect();
+            let map = counts
+                .into_iter()
+                .map(|(k, c)| (k, (f64::from(c) / total) as f32))
+                .collect();
             (map, (1.0 / total) as f32)
         }
         let (surname, s_unseen) = shares(surname);
         let (forename, f_unseen) = shares(forename);
         let (alias, a_unseen) = shares(alias);
         let (phone, p_unseen) = shares(phone);
-        let unseen = [("surname", s_unseen), ("forename", f_unseen), ("alias", a_unseen), ("phone", p_unseen)]
-            .into_iter()
-            .collect();
-        PersonTermFrequencies { surname, forename, alias, phone, unseen }
+        let unseen = [
+            ("surname", s_unseen),
+            ("forename", f_unseen),
+            ("alias", a_unseen),
+            ("phone", p_unseen),
+        ]
+        .into_iter()
+        .collect();
+        PersonTermFrequencies {
+            surname,
+            forename,
+            alias,
+            phone,
+            unseen,
+        }
     }
 
     /// The frequency of a surname.
     pub fn surname(&self, value: &str) -> f32 {
-        self.surname.get(value).copied().unwrap_or_else(|| self.unseen_of("surname"))
+        self.surname
+            .get(value)
+            .copied()
+            .unwrap_or_else(|| self.unseen_of("surname"))
     }
 
     /// The frequency of a first forename.
     pub fn forename(&self, value: &str) -> f32 {
-        self.forename.get(value).copied().unwrap_or_else(|| self.unseen_of("forename"))
+        self.forename
+            .get(value)
+            .copied()
+            .unwrap_or_else(|| self.unseen_of("forename"))
     }
 
     /// The frequency of a street name.
     pub fn alias(&self, value: &str) -> f32 {
-        self.alias.get(value).copied().unwrap_or_else(|| self.unseen_of("alias"))
+        self.alias
+            .get(value)
+            .copied()
+            .unwrap_or_else(|| self.unseen_of("alias"))
     }
 
     /// The frequency of a phone number.
     pub fn phone(&self, value: u64) -> f32 {
-        self.phone.get(&value).copied().unwrap_or_else(|| self.unseen_of("phone"))
+        self.phone
+            .get(&value)
+            .copied()
+            .unwrap_or_else(|| self.unseen_of("phone"))
     }
 
     fn unseen_of(&self, field: &str) -> f32 {

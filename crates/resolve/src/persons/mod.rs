@@ -49,7 +49,13 @@ impl PersonModel {
     }
 
     /// The waterfall of two profiles under the keys `ka`, `kb`.
-    pub fn explain_features(&self, ka: &RecordKey, a: &PersonFeatures, kb: &RecordKey, b: &PersonFeatures) -> Explanation {
+    pub fn explain_features(
+        &self,
+        ka: &RecordKey,
+        a: &PersonFeatures,
+        kb: &RecordKey,
+        b: &PersonFeatures,
+    ) -> Explanation {
         let gamma = compare::compare(a, b, &self.tf);
         let steps = self.model.steps(&gamma, &compare::values(a, b));
         let total_weight = self.model.weight(&gamma);
@@ -66,13 +72,19 @@ impl PersonModel {
 
     /// The waterfall of any two person records.
     pub fn explain(&self, a: &PersonRecord, b: &PersonRecord) -> Explanation {
-        self.explain_features(&a.key, &PersonFeatures::of(a), &b.key, &PersonFeatures::of(b))
+        self.explain_features(
+            &a.key,
+            &PersonFeatures::of(a),
+            &b.key,
+            &PersonFeatures::of(b),
+        )
     }
 }
 
 /// The tag of a record's return: force and period.
 pub fn slot(force: &ForceCode, period: Period) -> u64 {
-    (u64::from(features::force_index(force)) << 32) | (period.year() as u64 * 12 + u64::from(period.month()))
+    (u64::from(features::force_index(force)) << 32)
+        | (period.year() as u64 * 12 + u64::from(period.month()))
 }
 
 fn hash_text(text: &str) -> u64 {
@@ -113,14 +125,33 @@ impl PersonIndex {
 
     /// Profiles that still have records.
     pub fn live(&self) -> Vec<u32> {
-        (0..self.profiles.len() as u32).filter(|&p| self.is_live(p)).collect()
+        (0..self.profiles.len() as u32)
+            .filter(|&p| self.is_live(p))
+            .collect()
     }
 
     /// Adds records; returns the profiles that gained records and those newly created.
     pub fn add(&mut self, records: &[PersonRecord]) -> (Vec<u32>, Vec<u32>) {
-        let features: Vec<PersonFeatures> = records.par_iter().map(PersonFeatures::of).collect();
         let mut touched = Vec::new();
         let mut created = Vec::new();
+        // In chunks, so that the features of records that turn out to repeat a profile are
+        // never all held at once.
+        for chunk in records.chunks(65_536) {
+            let features: Vec<PersonFeatures> = chunk.par_iter().map(PersonFeatures::of).collect();
+            self.add_features(chunk, features, &mut touched, &mut created);
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        (touched, created)
+    }
+
+    fn add_features(
+        &mut self,
+        records: &[PersonRecord],
+        features: Vec<PersonFeatures>,
+        touched: &mut Vec<u32>,
+        created: &mut Vec<u32>,
+    ) {
         for (record, f) in records.iter().zip(features) {
             let fingerprint = f.fingerprint();
             let same = self
@@ -132,7 +163,8 @@ impl PersonIndex {
                 None => {
                     let p = self.profiles.len() as u32;
                     self.fingerprints.entry(fingerprint).or_default().push(p);
-                    self.pnc.push(f.pnc.as_deref().map(hash_text).into_iter().collect());
+                    self.pnc
+                        .push(f.pnc.as_deref().map(hash_text).into_iter().collect());
                     self.profiles.push(f);
                     self.profile_records.push(Vec::new());
                     self.slots.push(Vec::new());
@@ -151,9 +183,6 @@ impl PersonIndex {
             }
             touched.push(profile);
         }
-        touched.sort_unstable();
-        touched.dedup();
-        (touched, created)
     }
 
     /// Drops the records of the given returns (being replaced); returns the profiles that
@@ -171,22 +200,31 @@ impl PersonIndex {
                 self.slots[p].retain(|s| !returns.contains(s));
             }
         }
-        let dead: FxHashSet<u32> = touched.iter().copied().filter(|&p| self.profile_records[p as usize].is_empty()).collect();
+        let dead: FxHashSet<u32> = touched
+            .iter()
+            .copied()
+            .filter(|&p| self.profile_records[p as usize].is_empty())
+            .collect();
         if !dead.is_empty() {
-            self.edges.retain(|e| !dead.contains(&e.0) && !dead.contains(&e.1));
+            self.edges
+                .retain(|e| !dead.contains(&e.0) && !dead.contains(&e.1));
         }
         touched
     }
 
     /// The smallest live record key of each profile (`None` for dead profiles).
     pub fn first_key(&self, p: u32) -> Option<&RecordKey> {
-        self.profile_records[p as usize].iter().map(|&r| &self.records[r as usize]).min()
+        self.profile_records[p as usize]
+            .iter()
+            .map(|&r| &self.records[r as usize])
+            .min()
     }
 
     /// A total order of live profiles by their smallest record key (dead profiles last).
     pub fn ranks(&self) -> Vec<u64> {
-        let mut order: Vec<(Option<&RecordKey>, u32)> =
-            (0..self.profiles.len() as u32).map(|p| (self.first_key(p), p)).collect();
+        let mut order: Vec<(Option<&RecordKey>, u32)> = (0..self.profiles.len() as u32)
+            .map(|p| (self.first_key(p), p))
+            .collect();
         order.par_sort_unstable_by(|a, b| match (a.0, b.0) {
             (Some(x), Some(y)) => x.cmp(y),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -211,7 +249,11 @@ impl PersonIndex {
 }
 
 /// Trains a person model on the live profiles of `index`.
-pub fn train(index: &PersonIndex, settings: &Settings, progress: crate::settings::Progress<'_>) -> PersonModel {
+pub fn train(
+    index: &PersonIndex,
+    settings: &Settings,
+    progress: crate::settings::Progress<'_>,
+) -> PersonModel {
     let live = index.live();
     let tf = PersonTermFrequencies::count(live.iter().map(|&p| &index.profiles[p as usize]));
     let mut model = Model {
@@ -226,7 +268,11 @@ pub fn train(index: &PersonIndex, settings: &Settings, progress: crate::settings
             .map(|chunk| {
                 let mut patterns = Patterns::default();
                 for &(a, b) in chunk {
-                    patterns.add(&compare::compare(&index.profiles[a as usize], &index.profiles[b as usize], &tf));
+                    patterns.add(&compare::compare(
+                        &index.profiles[a as usize],
+                        &index.profiles[b as usize],
+                        &tf,
+                    ));
                 }
                 patterns
             })
@@ -251,7 +297,11 @@ pub fn train(index: &PersonIndex, settings: &Settings, progress: crate::settings
                 blocks.insert(p, &[k]);
             }
         }
-        let pairs = sampling::block_pairs(&blocks.sorted_blocks(), settings.max_block_size, settings.max_training_pairs);
+        let pairs = sampling::block_pairs(
+            &blocks.sorted_blocks(),
+            settings.max_block_size,
+            settings.max_training_pairs,
+        );
         let mut active = vec![true; compare::N_COMPARISONS];
         match rule {
             TrainingRule::Dob => active[compare::DOB] = false,
@@ -260,11 +310,21 @@ pub fn train(index: &PersonIndex, settings: &Settings, progress: crate::settings
                 active[compare::FORENAME] = false;
             }
         }
-        sessions.push(em::train(&model, &patterns_of(&pairs), &active, settings.em_max_iterations, settings.em_tolerance));
+        sessions.push(em::train(
+            &model,
+            &patterns_of(&pairs),
+            &active,
+            settings.em_max_iterations,
+            settings.em_tolerance,
+        ));
     }
     em::combine(&mut model, &sessions);
     progress(Stage::Train, rules.len() as u64, rules.len() as u64);
-    PersonModel { model, tf, em_iterations: sessions.iter().map(|s| s.iterations).collect() }
+    PersonModel {
+        model,
+        tf,
+        em_iterations: sessions.iter().map(|s| s.iterations).collect(),
+    }
 }
 
 /// The lowest weight a link is kept at.
@@ -272,56 +332,127 @@ pub fn keep_weight(settings: &Settings) -> f64 {
     weight_of(settings.review_band.0.min(settings.match_threshold))
 }
 
-/// Compares `nodes` with their candidates (those `keep` allows), adding them to the blocking
-/// index first. Returns the comparison patterns and, per pair, the weight without the prior
-/// (only pairs with a positive weight, the others can never reach the band).
+/// Adds `nodes` to the blocking index.
+pub fn add_to_blocks(index: &mut PersonIndex, nodes: &[u32]) {
+    let keys: Vec<Vec<u64>> = nodes
+        .par_iter()
+        .map(|&p| blocking::keys(&index.profiles[p as usize]))
+        .collect();
+    for (&p, k) in nodes.iter().zip(&keys) {
+        index.blocks.insert(p, k);
+    }
+}
+
+/// Calls `visit` with each candidate pair of every `node` (those `keep` allows), in parallel
+/// over chunks of nodes, and gathers what the visits return.
+fn for_candidates<T: Send>(
+    index: &PersonIndex,
+    nodes: &[u32],
+    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+    settings: &Settings,
+    progress: crate::settings::Progress<'_>,
+    visit: &(dyn Fn(u32, &[u32]) -> T + Sync),
+) -> Vec<T> {
+    let total = nodes.len() as u64;
+    let mut out = Vec::with_capacity(nodes.len());
+    for (chunk_no, chunk) in nodes.chunks(16_384).enumerate() {
+        progress(Stage::Compare, (chunk_no * 16_384) as u64, total);
+        let results: Vec<T> = chunk
+            .par_iter()
+            .map_init(Vec::new, |candidates, &p| {
+                let keys = blocking::keys(&index.profiles[p as usize]);
+                index.blocks.candidates(
+                    p,
+                    &keys,
+                    settings.max_block_size,
+                    |q| index.is_live(q) && keep(p, q),
+                    candidates,
+                );
+                visit(p, candidates)
+            })
+            .collect();
+        out.extend(results);
+    }
+    progress(Stage::Compare, total, total);
+    out
+}
+
+/// Estimates the prior of `pm` from the candidate pairs of an evenly spread sample of `nodes`
+/// (all of them when few): the expected number of matches among candidates over all pairs.
+pub fn estimate_prior(
+    index: &PersonIndex,
+    pm: &mut PersonModel,
+    nodes: &[u32],
+    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+    settings: &Settings,
+    progress: crate::settings::Progress<'_>,
+) {
+    const SAMPLE: usize = 50_000;
+    let stride = nodes.len().div_ceil(SAMPLE).max(1);
+    let sample: Vec<u32> = nodes.iter().copied().step_by(stride).collect();
+    let tf = &pm.tf;
+    let patterns: Vec<Patterns> = for_candidates(
+        index,
+        &sample,
+        keep,
+        settings,
+        progress,
+        &|p, candidates| {
+            let mut patterns = Patterns::default();
+            let a = &index.profiles[p as usize];
+            for &q in candidates {
+                patterns.add(&compare::compare(a, &index.profiles[q as usize], tf));
+            }
+            patterns
+        },
+    );
+    let mut all = Patterns::default();
+    for p in patterns {
+        all.merge(p);
+    }
+    let n = nodes.len() as f64;
+    let n_candidates = all.total() as f64 * nodes.len() as f64 / sample.len().max(1) as f64;
+    pm.model.lambda = em::estimate_lambda(
+        &pm.model,
+        &all,
+        n_candidates,
+        n * (n - 1.0) / 2.0,
+        settings.em_max_iterations,
+        settings.em_tolerance,
+    );
+}
+
+/// Compares `nodes` with their candidates (those `keep` allows) and returns the number of
+/// pairs compared and the pairs whose weight reaches `keep_weight(settings)`.
 pub fn compare_candidates(
-    index: &mut PersonIndex,
+    index: &PersonIndex,
     pm: &PersonModel,
     nodes: &[u32],
     keep: &(dyn Fn(u32, u32) -> bool + Sync),
     settings: &Settings,
     progress: crate::settings::Progress<'_>,
-) -> (Patterns, Vec<(u32, u32, f64)>) {
-    let keys: Vec<Vec<u64>> = nodes.par_iter().map(|&p| blocking::keys(&index.profiles[p as usize])).collect();
-    for (&p, k) in nodes.iter().zip(&keys) {
-        index.blocks.insert(p, k);
-    }
-    let index: &PersonIndex = index;
-    let prior = pm.model.prior_weight();
-    let total = nodes.len() as u64;
-    let mut patterns = Patterns::default();
-    let mut scored = Vec::new();
-    for (chunk_no, chunk) in nodes.chunks(8192).enumerate() {
-        progress(Stage::Compare, (chunk_no * 8192) as u64, total);
-        let keys_chunk = &keys[chunk_no * 8192..chunk_no * 8192 + chunk.len()];
-        let results: Vec<(Patterns, Vec<(u32, u32, f64)>)> = chunk
-            .par_iter()
-            .zip(keys_chunk.par_iter())
-            .map(|(&p, k)| {
-                let mut local = Patterns::default();
-                let mut out = Vec::new();
-                let mut candidates = Vec::new();
-                index.blocks.candidates(p, k, settings.max_block_size, |q| index.is_live(q) && keep(p, q), &mut candidates);
-                let a = &index.profiles[p as usize];
-                for &q in &candidates {
-                    let gamma = compare::compare(a, &index.profiles[q as usize], &pm.tf);
-                    local.add(&gamma);
-                    let partial = pm.model.weight(&gamma) - prior;
-                    if partial > 0.0 {
-                        out.push((p.min(q), p.max(q), partial));
-                    }
-                }
-                (local, out)
-            })
-            .collect();
-        for (local, out) in results {
-            patterns.merge(local);
-            scored.extend(out);
+) -> (u64, Vec<(u32, u32, f64)>) {
+    let table = pm.model.table();
+    let keep_at = keep_weight(settings);
+    let tf = &pm.tf;
+    let results = for_candidates(index, nodes, keep, settings, progress, &|p, candidates| {
+        let a = &index.profiles[p as usize];
+        let mut out = Vec::new();
+        for &q in candidates {
+            let w = table.weight(&compare::compare(a, &index.profiles[q as usize], tf));
+            if w >= keep_at {
+                out.push((p.min(q), p.max(q), w));
+            }
         }
+        (candidates.len() as u64, out)
+    });
+    let mut n_compared = 0;
+    let mut edges = Vec::new();
+    for (n, out) in results {
+        n_compared += n;
+        edges.extend(out);
     }
-    progress(Stage::Compare, total, total);
-    (patterns, scored)
+    (n_compared, edges)
 }
 
 /// The person linkage the clustering sees.
@@ -330,6 +461,8 @@ pub struct PersonLinkage<'a> {
     pub index: &'a PersonIndex,
     /// The model.
     pub model: &'a PersonModel,
+    /// The model's weights.
+    pub table: crate::fellegi_sunter::Table,
     /// Ranks of profiles.
     pub ranks: &'a [u64],
 }
@@ -345,13 +478,20 @@ impl Linkage for PersonLinkage<'_> {
         &self.index.pnc[node as usize]
     }
     fn weight(&self, a: u32, b: u32) -> f64 {
-        self.model.weight(&self.index.profiles[a as usize], &self.index.profiles[b as usize])
+        let (pa, pb) = (
+            &self.index.profiles[a as usize],
+            &self.index.profiles[b as usize],
+        );
+        self.table.weight(&compare::compare(pa, pb, &self.model.tf))
     }
 }
 
+/// Must-link profile pairs, cannot-link profile pairs, and notes on decisions not applied.
+pub type DecisionPairs = (Vec<(u32, u32)>, Vec<(u32, u32)>, Vec<String>);
+
 /// Profile pairs of the decisions about people: (must-links, cannot-links, notes on
 /// decisions that could not be applied).
-pub fn decision_pairs(index: &PersonIndex, decisions: &[Decision]) -> (Vec<(u32, u32)>, Vec<(u32, u32)>, Vec<String>) {
+pub fn decision_pairs(index: &PersonIndex, decisions: &[Decision]) -> DecisionPairs {
     let wanted: FxHashSet<&RecordKey> = decisions
         .iter()
         .filter(|d| d.kind == EntityKind::Person)
@@ -369,7 +509,10 @@ pub fn decision_pairs(index: &PersonIndex, decisions: &[Decision]) -> (Vec<(u32,
     let (mut must, mut cannot, mut notes) = (Vec::new(), Vec::new(), Vec::new());
     for d in decisions.iter().filter(|d| d.kind == EntityKind::Person) {
         let (Some(&a), Some(&b)) = (found.get(&d.a), found.get(&d.b)) else {
-            notes.push(format!("decision by {} about {} and {} names a record not in the input", d.by, d.a, d.b));
+            notes.push(format!(
+                "decision by {} about {} and {} names a record not in the input",
+                d.by, d.a, d.b
+            ));
             continue;
         };
         match (d.same, a == b) {
@@ -415,19 +558,28 @@ pub fn cluster_components(
     let empty = Vec::new();
     let mut must_of: FxHashMap<u32, Vec<(u32, u32)>> = FxHashMap::default();
     for &(a, b) in must {
-        must_of.entry(component_of[a as usize]).or_default().push((a, b));
+        must_of
+            .entry(component_of[a as usize])
+            .or_default()
+            .push((a, b));
     }
     let mut cannot_of: FxHashMap<u32, Vec<(u32, u32)>> = FxHashMap::default();
     for &(a, b) in cannot {
         if component_of[a as usize] == component_of[b as usize] {
-            cannot_of.entry(component_of[a as usize]).or_default().push((a, b));
+            cannot_of
+                .entry(component_of[a as usize])
+                .or_default()
+                .push((a, b));
         }
     }
     let results: Vec<cluster::Clustered> = components
         .par_iter()
         .map(|nodes| {
             if nodes.len() == 1 {
-                return cluster::Clustered { clusters: vec![nodes.clone()], contradictions: Vec::new() };
+                return cluster::Clustered {
+                    clusters: vec![nodes.clone()],
+                    contradictions: Vec::new(),
+                };
             }
             let c = component_of[nodes[0] as usize];
             cluster::cluster(
