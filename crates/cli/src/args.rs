@@ -230,6 +230,14 @@ pub enum Command {
     #[command(subcommand)]
     Review(ReviewCommand),
 
+    /// Why two person records do or do not match: every comparison and the weight it added.
+    Explain {
+        /// One record, as force/period/ref (e.g. kent/2026-03/KEN-N-0012).
+        a: String,
+        /// The other record.
+        b: String,
+    },
+
     /// Deconfliction alerts: subjects held by more than one force (conflicts first).
     Alerts {
         /// Only this force's alerts (a code from forces.csv).

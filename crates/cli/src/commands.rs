@@ -169,6 +169,23 @@ pub fn run(cli: Cli) -> Result<Status> {
             }
             Ok(Status::Success)
         }
+        Command::Explain { a, b } => {
+            let actor = actor(global)?;
+            let a: store::RecordRef = a.parse().with_context(|| format!("record {a:?}"))?;
+            let b: store::RecordRef = b.parse().with_context(|| format!("record {b:?}"))?;
+            let mut store = open(global)?;
+            match engine::explain_persons(
+                &mut *store,
+                &actor,
+                &resolve::Settings::default(),
+                &a,
+                &b,
+            )? {
+                Some(explanation) => render::note(explanation.to_string().trim_end()),
+                None => bail!("no person record {a} or {b} in the current returns"),
+            }
+            Ok(Status::Success)
+        }
         Command::Alerts {
             force,
             region,

@@ -15,7 +15,7 @@ mod summary;
 pub use import::{ImportOutcome, ImportProgress, ImportReport, import};
 pub use open::open_store;
 pub use quality::{ColumnCompleteness, ForceQuality, QualityReport, QualitySettings, quality};
-pub use resolution::{AnalyseReport, analyse, export_rows, pair_id};
+pub use resolution::{AnalyseReport, analyse, explain_persons, export_rows, pair_id};
 pub use summary::{Flow, Summary, summary};
 
 /// An engine failure: the store or the file system failed. Bad data is never an error here; it

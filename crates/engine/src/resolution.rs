@@ -313,3 +313,28 @@ pub fn export_rows(
     }
     Ok((members, rows.into_values().collect()))
 }
+
+/// The waterfall for two person records, named `force/period/ref`: the models are trained
+/// afresh on every current return (as `analyse` does), so the weights are those a run now gives.
+pub fn explain_persons(
+    store: &mut dyn Store,
+    actor: &Actor,
+    settings: &resolve::Settings,
+    a: &RecordRef,
+    b: &RecordRef,
+) -> Result<Option<resolve::Explanation>> {
+    let returns = store.load_current(actor, &Scope::National)?;
+    let input = resolve::input_from_returns(returns.iter().map(|(_, ret)| ret));
+    drop(returns);
+    let (key_a, key_b) = (to_record_key(a), to_record_key(b));
+    let find = |key: &RecordKey| input.persons.iter().find(|p| &p.key == key);
+    let (Some(record_a), Some(record_b)) = (find(&key_a), find(&key_b)) else {
+        return Ok(None);
+    };
+    let resolution = resolve::resolve(&input, &[], &PreviousIds::new(), settings);
+    Ok(Some(resolve::explain(
+        resolution.models(),
+        record_a,
+        record_b,
+    )))
+}

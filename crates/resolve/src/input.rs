@@ -39,6 +39,10 @@ pub struct PersonRecord {
     pub postcode: Option<Postcode>,
     /// Phone numbers.
     pub phone_numbers: Vec<PhoneNumber>,
+    /// Identifiers of a scheme the return format does not name (another agency's id, a
+    /// national insurance number in a foreign dataset...), as written. Compared with each
+    /// other only: exact, within two edits, or different. Returns never fill it.
+    pub other_ids: Vec<String>,
     /// The lines the person is linked to in this return.
     pub line_refs: Vec<LineRef>,
     /// The status, in this return, of each line in `line_refs` that the return lists.
@@ -47,6 +51,31 @@ pub struct PersonRecord {
     pub line_names: Vec<String>,
     /// The deal numbers of those lines.
     pub line_numbers: Vec<PhoneNumber>,
+}
+
+impl PersonRecord {
+    /// A record under `key` with no values yet, for adapters that build records from flat
+    /// data (a CSV, another system) rather than from returns: set the fields known and push
+    /// it onto [`Input::persons`].
+    pub fn new(key: RecordKey) -> PersonRecord {
+        PersonRecord {
+            key,
+            surname: None,
+            forenames: None,
+            aliases: Vec::new(),
+            dob: None,
+            gender: None,
+            pnc_id: None,
+            address: None,
+            postcode: None,
+            phone_numbers: Vec::new(),
+            other_ids: Vec::new(),
+            line_refs: Vec::new(),
+            line_statuses: Vec::new(),
+            line_names: Vec::new(),
+            line_numbers: Vec::new(),
+        }
+    }
 }
 
 /// A line record: one force's view of a county line in one month.
@@ -172,6 +201,7 @@ impl Input {
                 address: nominal.address.clone(),
                 postcode: nominal.postcode.clone(),
                 phone_numbers: nominal.phone_numbers.clone(),
+                other_ids: Vec::new(),
                 line_refs: nominal.line_refs.clone(),
                 line_statuses: statuses(&mut nominal.line_refs.iter()),
                 line_names: nominal
@@ -267,6 +297,14 @@ impl Input {
     /// Whether there are no records at all.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// An input of person records only, e.g. from an adapter over flat data.
+    pub fn from_persons(persons: Vec<PersonRecord>) -> Input {
+        Input {
+            persons,
+            ..Input::default()
+        }
     }
 
     /// Adds every record of `other`.

@@ -79,20 +79,13 @@ fn person(
     forenames: &str,
 ) -> PersonRecord {
     PersonRecord {
-        key: RecordKey::new(force.parse().unwrap(), period(month), reference),
         surname: (!surname.is_empty()).then(|| surname.to_owned()),
         forenames: (!forenames.is_empty()).then(|| forenames.to_owned()),
-        aliases: Vec::new(),
-        dob: None,
-        gender: None,
-        pnc_id: None,
-        address: None,
-        postcode: None,
-        phone_numbers: Vec::new(),
-        line_refs: Vec::new(),
-        line_statuses: Vec::new(),
-        line_names: Vec::new(),
-        line_numbers: Vec::new(),
+        ..PersonRecord::new(RecordKey::new(
+            force.parse().unwrap(),
+            period(month),
+            reference,
+        ))
     }
 }
 
