@@ -127,6 +127,7 @@ impl SqliteStore {
     /// Opens (creating it if need be) the database file at `path` and brings its schema up to
     /// date. Fails with [`Error::SchemaTooNew`] on a file written by a newer crossline.
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        create_private(path)?;
         let conn = Connection::open(path).map_err(|e| {
             Error::Database(format!("opening SQLite database {}: {e}", path.display()))
         })?;
@@ -1117,5 +1118,30 @@ mod tests {
         assert!(
             text.starts_with("nominals row 2 column dob x value \"99/99/9999\": no such day\n")
         );
+    }
+}
+
+/// Creates a new database file readable and writable by its owner only: it holds intelligence
+/// about children. SQLite gives its `-wal` and `-shm` files the same permissions. An existing
+/// file is left as its owner set it.
+fn create_private(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it first: fine, it is theirs to have set.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Database(format!(
+            "creating SQLite database {}: {e}",
+            path.display()
+        ))),
     }
 }

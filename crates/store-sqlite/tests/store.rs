@@ -57,6 +57,20 @@ mod sqlite_only {
     use store_sqlite::{SCHEMA_VERSION, SqliteStore};
     use test_support::builders::{force_analyst, sample_return, sample_submission};
 
+    #[cfg(unix)]
+    #[test]
+    fn a_new_database_file_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("private.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o600,
+            "intelligence about children must not be world-readable"
+        );
+    }
+
     #[test]
     fn open_creates_the_file_in_wal_mode() {
         let dir = tempfile::tempdir().unwrap();
