@@ -55,6 +55,11 @@ pub struct Global {
     /// The force (for a force analyst) or region (for a regional analyst) the user belongs to.
     #[arg(long, global = true, env = "CROSSLINE_HOME")]
     pub home: Option<String>,
+
+    /// The folder of communications data (month-partitioned Parquet). Defaults to the SQLite
+    /// file's path plus `.comms`; required with a postgres:// database.
+    #[arg(long, global = true, env = "CROSSLINE_COMMS_DIR")]
+    pub comms_dir: Option<PathBuf>,
 }
 
 /// Review subcommands.
@@ -86,6 +91,29 @@ pub enum ReviewCommand {
         /// Why, in your words.
         #[arg(long)]
         note: Option<String>,
+    },
+}
+
+/// Communications-data subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CommsCommand {
+    /// Profile every number, classify it (deal line, personal, customer) and find the
+    /// replacement numbers lines move to; keeps the replacements for `export`.
+    Analyse {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The replacements found by the last analysis (as `replacements.csv`).
+    Replacements,
+    /// Profiles of numbers, deal lines first.
+    Profiles {
+        /// Only numbers of this class: deal, personal or customer.
+        #[arg(long)]
+        class: Option<String>,
+        /// How many to show.
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
     },
 }
 
@@ -171,6 +199,28 @@ pub enum Command {
         max_file_mib: u64,
     },
 
+    /// Import communications data (comms-v1): .csv, .csv.gz and .parquet files, or folders of them.
+    ///
+    /// Records are stored as month-partitioned Parquet beside the database (see --comms-dir).
+    /// Every bad row is listed with its line and reason, and a file with bad rows is
+    /// rejected whole unless --skip-bad-rows is given; importing the same file twice adds
+    /// nothing. Exits with status 1 when any file was rejected.
+    ImportComms {
+        /// Files or folders to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Store a file's good rows even when some rows are bad (the bad ones are still listed).
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+
+    /// Communications analysis: number profiles, classes and replacement numbers.
+    #[command(subcommand)]
+    Comms(CommsCommand),
+
     /// The collated picture: lines by status, force-to-force flows, nominals by role, vulnerable people.
     Summary {
         #[command(flatten)]
@@ -251,7 +301,8 @@ pub enum Command {
         national: bool,
     },
 
-    /// Write the analysis exports (entities.csv, deconfliction.csv) per exports-v1.
+    /// Write the analysis exports (entities.csv, deconfliction.csv, and replacements.csv once
+    /// `comms analyse` has run) per exports-v1.
     Export {
         /// Folder to write into (created if needed).
         #[arg(long)]

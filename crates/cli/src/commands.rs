@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use model::{Actor, Scope, UserRole};
 use store::{Store, StoreSettings};
 
-use crate::args::{Cli, Command, Format, Global, ReviewCommand, ScopeArgs};
+use crate::args::{Cli, Command, CommsCommand, Format, Global, ReviewCommand, ScopeArgs};
 use crate::render;
 
 /// How a command ended when it did not fail.
@@ -80,6 +80,64 @@ pub fn run(cli: Cli) -> Result<Status> {
             let reports = import_paths(&mut *store, &actor, &paths, max_file_mib, !no_progress)?;
             render::import_reports(&reports, format);
             Ok(status_of(&reports))
+        }
+        Command::ImportComms {
+            paths,
+            skip_bad_rows,
+            format,
+        } => {
+            let dir = comms_folder(global)?;
+            let options = comms::ImportOptions {
+                skip_bad_rows,
+                ..comms::ImportOptions::default()
+            };
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            let report = engine::import_comms(&mut *store, &actor, &dir, &paths, options)
+                .with_context(|| format!("while importing into {}", dir.display()))?;
+            render::comms_import(&report, format);
+            Ok(if report.any_rejected() {
+                Status::Rejected
+            } else {
+                Status::Success
+            })
+        }
+        Command::Comms(command) => {
+            let dir = comms_folder(global)?;
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            match command {
+                CommsCommand::Analyse { format } => {
+                    let started = std::time::Instant::now();
+                    let analysis = engine::analyse_comms(
+                        &mut *store,
+                        &actor,
+                        &dir,
+                        &assess::Settings::default(),
+                    )
+                    .with_context(|| format!("while analysing {}", dir.display()))?;
+                    render::comms_analysis(&analysis, started.elapsed(), format);
+                }
+                CommsCommand::Replacements => {
+                    let Some(path) = engine::saved_replacements(&mut *store, &actor, &dir)? else {
+                        bail!("no communications analysis yet: run `crossline comms analyse`");
+                    };
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("while reading {}", path.display()))?;
+                    render::note(text.trim_end());
+                }
+                CommsCommand::Profiles { class, limit } => {
+                    let analysis = engine::analyse_comms(
+                        &mut *store,
+                        &actor,
+                        &dir,
+                        &assess::Settings::default(),
+                    )
+                    .with_context(|| format!("while analysing {}", dir.display()))?;
+                    render::comms_profiles(&analysis, class.as_deref(), limit);
+                }
+            }
+            Ok(Status::Success)
         }
         Command::Summary {
             scope,
@@ -227,6 +285,14 @@ pub fn run(cli: Cli) -> Result<Status> {
             let file = std::fs::File::create(&deconfliction_path)
                 .with_context(|| format!("while creating {}", deconfliction_path.display()))?;
             share::write_deconfliction(std::io::BufWriter::new(file), &deconfliction)?;
+            if let Ok(dir) = comms_folder(global)
+                && let Some(saved) = engine::saved_replacements(&mut *store, &actor, &dir)?
+            {
+                let path = out.join("replacements.csv");
+                std::fs::copy(&saved, &path)
+                    .with_context(|| format!("while writing {}", path.display()))?;
+                render::note(&format!("wrote {}", path.display()));
+            }
             render::note(&format!(
                 "wrote {} ({} records) and {} ({} entities held by more than one force)",
                 entities_path.display(),
@@ -305,6 +371,10 @@ fn status_of(reports: &[engine::ImportReport]) -> Status {
     } else {
         Status::Success
     }
+}
+
+fn comms_folder(global: &Global) -> Result<std::path::PathBuf> {
+    engine::comms_dir(&global.db, global.comms_dir.as_deref()).map_err(anyhow::Error::msg)
 }
 
 fn open(global: &Global) -> Result<Box<dyn Store>> {

@@ -484,3 +484,134 @@ pub fn world_stats(stats: &world::WorldStats, out: &std::path::Path) {
         stats.replacements
     );
 }
+
+/// The import of communications files: per file its outcome and every bad row.
+pub fn comms_import(report: &comms::ImportReport, format: Format) {
+    let outcome = |o: &comms::FileOutcome| match o {
+        comms::FileOutcome::Imported => "imported",
+        comms::FileOutcome::AlreadyImported => "already imported",
+        comms::FileOutcome::Rejected => "rejected",
+    };
+    if format == Format::Json {
+        let items: Vec<Value> = report
+            .files
+            .iter()
+            .map(|f| {
+                json!({
+                    "path": f.path.display().to_string(),
+                    "sha256": f.sha256,
+                    "outcome": outcome(&f.outcome).replace(' ', "_"),
+                    "rows": f.rows,
+                    "problems": f.problems.iter()
+                        .map(|p| json!({ "line": p.line, "reason": p.reason }))
+                        .collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        print_json(&json!({ "files": items, "rows_imported": report.rows_imported() }));
+        return;
+    }
+    for f in &report.files {
+        println!(
+            "{}: {} ({} rows, {} bad rows)",
+            f.path.display(),
+            outcome(&f.outcome),
+            f.rows,
+            f.problems.len()
+        );
+        for p in &f.problems {
+            println!("  line {}: {}", p.line, p.reason);
+        }
+    }
+    println!("{} rows imported", report.rows_imported());
+}
+
+/// A communications analysis: counts per class and the deal-line replacements.
+pub fn comms_analysis(analysis: &assess::Analysis, took: std::time::Duration, format: Format) {
+    let count = |c: assess::NumberClass| analysis.profiles.iter().filter(|p| p.class == c).count();
+    let deal = engine::deal_replacements(analysis);
+    if format == Format::Json {
+        let items: Vec<Value> = deal
+            .iter()
+            .map(|r| {
+                json!({
+                    "old_number": r.old_number, "new_number": r.new_number,
+                    "switched_at": engine::rfc3339(r.switched_at_ms), "score": r.score,
+                    "shared_customers": r.shared_customers, "old_customers": r.old_customers,
+                    "same_imei": r.same_imei,
+                })
+            })
+            .collect();
+        print_json(&json!({
+            "numbers": analysis.profiles.len(),
+            "deal_lines": count(assess::NumberClass::DealLine),
+            "personal": count(assess::NumberClass::Personal),
+            "customers": count(assess::NumberClass::Customer),
+            "replacements": items,
+            "personal_replacements": analysis.replacements.len() - deal.len(),
+            "seconds": took.as_secs_f64(),
+        }));
+        return;
+    }
+    println!(
+        "{} numbers: {} deal lines, {} personal phones, {} customers ({:.1}s)",
+        analysis.profiles.len(),
+        count(assess::NumberClass::DealLine),
+        count(assess::NumberClass::Personal),
+        count(assess::NumberClass::Customer),
+        took.as_secs_f64()
+    );
+    println!(
+        "{} deal-line replacements ({} personal-phone replacements not exported):",
+        deal.len(),
+        analysis.replacements.len() - deal.len()
+    );
+    for r in &deal {
+        println!(
+            "  {} -> {}  from {}  score {:.2}  customers {}/{}{}",
+            r.old_number,
+            r.new_number,
+            engine::rfc3339(r.switched_at_ms),
+            r.score,
+            r.shared_customers,
+            r.old_customers,
+            if r.same_imei { "  same handset" } else { "" }
+        );
+    }
+}
+
+/// Number profiles, deal lines first then by score.
+pub fn comms_profiles(analysis: &assess::Analysis, class: Option<&str>, limit: usize) {
+    let mut shown: Vec<&assess::Profile> = analysis
+        .profiles
+        .iter()
+        .filter(|p| class.is_none_or(|c| p.class.as_str() == c))
+        .collect();
+    shown.sort_by(|a, b| {
+        (a.class != assess::NumberClass::DealLine)
+            .cmp(&(b.class != assess::NumberClass::DealLine))
+            .then(b.score.total_cmp(&a.score))
+    });
+    println!(
+        "number          class     score  out    in     contacts out/in  bursts  handsets  active"
+    );
+    for p in shown.into_iter().take(limit) {
+        let span = match (p.first_out, p.last_out) {
+            (Some(a), Some(b)) => format!("{} .. {}", engine::rfc3339(a), engine::rfc3339(b)),
+            _ => "receives only".to_owned(),
+        };
+        println!(
+            "{:<15} {:<9} {:.2}   {:<6} {:<6} {:>6}/{:<9} {:<7} {:<9} {}",
+            p.number,
+            p.class.as_str(),
+            p.score,
+            p.n_out,
+            p.n_in,
+            p.contacts_out,
+            p.contacts_in,
+            p.bursts,
+            p.imeis.len(),
+            span
+        );
+    }
+}

@@ -330,3 +330,64 @@ fn analyse_review_alerts_and_export_work_from_the_command_line() {
             .all(|l| l.split(',').nth(2).is_some_and(|f| f.contains(';')))
     );
 }
+
+#[test]
+fn communications_data_is_imported_analysed_exported_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let world = dir.path().join("w");
+    let out = crossline(
+        &db,
+        &["world", "--seed", "7", "--out", world.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let comms_dir = world.join("comms");
+
+    // Only national analysts handle communications data; the refusal is audited.
+    let out = crossline(
+        &db,
+        &[
+            "--role",
+            "force_analyst",
+            "--home",
+            "kent",
+            "import-comms",
+            comms_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
+
+    let out = crossline(&db, &["import-comms", comms_dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        dir.path().join("c.db.comms").is_dir(),
+        "records are Parquet beside the database"
+    );
+    let again = crossline(&db, &["import-comms", comms_dir.to_str().unwrap()]);
+    assert!(again.status.success(), "{}", stderr(&again));
+
+    let out = crossline(&db, &["comms", "analyse"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let exports = dir.path().join("exports");
+    let out = crossline(&db, &["export", "--out", exports.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let replacements = std::fs::read_to_string(exports.join("replacements.csv")).unwrap();
+    assert!(replacements.starts_with(
+        "old_number,new_number,switched_at,score,shared_customers,old_customers,same_imei\n"
+    ));
+    assert!(
+        replacements.lines().count() > 10,
+        "the world replaces numbers:\n{replacements}"
+    );
+
+    let log = stdout(&crossline(
+        &db,
+        &["--role", "information_manager", "audit", "--limit", "200"],
+    ));
+    for action in ["import_comms", "read_comms", "read_replacements", "denied"] {
+        assert!(
+            log.contains(action),
+            "{action} missing from the audit log:\n{log}"
+        );
+    }
+}

@@ -6,12 +6,17 @@
 //! (that is `ingest`), hold SQL (that is `store-*`), or print anything (that is `cli`): results
 //! come back as plain data for the caller to render.
 
+mod comms;
 mod import;
 mod open;
 mod quality;
 mod resolution;
 mod summary;
 
+pub use comms::{
+    analyse_comms, comms_dir, deal_replacements, import_comms, rfc3339, saved_replacements,
+    write_replacements,
+};
 pub use import::{ImportOutcome, ImportProgress, ImportReport, import};
 pub use open::open_store;
 pub use quality::{ColumnCompleteness, ForceQuality, QualityReport, QualitySettings, quality};
@@ -28,6 +33,12 @@ pub enum Error {
     /// Reading input failed.
     #[error(transparent)]
     Ingest(#[from] ingest::Error),
+    /// Reading or storing communications data failed.
+    #[error(transparent)]
+    Comms(#[from] ::comms::Error),
+    /// The communications analysis failed.
+    #[error(transparent)]
+    Assess(#[from] assess::Error),
 }
 
 /// Results of engine calls.

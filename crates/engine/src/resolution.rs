@@ -114,10 +114,10 @@ pub fn analyse(
 /// month, and a decision on one month's pair covers the others, so the analyst sees the pair
 /// once, with its latest months.
 fn profile_pairs(items: &[resolve::ReviewItem]) -> Vec<&resolve::ReviewItem> {
-    let mut latest: BTreeMap<
-        (EntityKind, (&ForceCode, &str), (&ForceCode, &str)),
-        &resolve::ReviewItem,
-    > = BTreeMap::new();
+    /// A force's record across months: the force and its reference.
+    type ForceRecord<'a> = (&'a ForceCode, &'a str);
+    let mut latest: BTreeMap<(EntityKind, ForceRecord<'_>, ForceRecord<'_>), &resolve::ReviewItem> =
+        BTreeMap::new();
     for item in items {
         let a = (&item.a.force, item.a.reference.as_str());
         let b = (&item.b.force, item.b.reference.as_str());

@@ -11,7 +11,7 @@
 use crate::explain::Step;
 
 /// Most comparisons one model has.
-pub const MAX_COMPARISONS: usize = 10;
+pub const MAX_COMPARISONS: usize = 12;
 
 /// The result of comparing two records: the level each comparison reached (0 = a value
 /// missing on either side) and, for term-frequency-adjusted levels, how often the agreed

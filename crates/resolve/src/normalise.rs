@@ -56,6 +56,119 @@ pub fn phonetic(name: &str) -> (String, String) {
     (result.primary(), result.alternate())
 }
 
+/// Jaro–Winkler similarity, equal to `strsim::jaro_winkler` but without allocating for ASCII
+/// texts of up to 64 bytes (every normalised name and address word): comparisons run it
+/// millions of times.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() || x.len() > 64 || y.len() > 64 {
+        return strsim::jaro_winkler(a, b);
+    }
+    let sim = jaro_ascii(x, y);
+    if sim > 0.7 {
+        let prefix = x
+            .iter()
+            .take(4)
+            .zip(y)
+            .take_while(|(p, q)| p == q)
+            .count();
+        sim + 0.1 * prefix as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// Whether the Jaro–Winkler similarity of `a` and `b` reaches `threshold`; quicker than
+/// computing it when most pairs are far apart: the characters of `a` that `b` does not hold
+/// at all cannot match, which bounds the similarity from above.
+pub fn similar(a: &str, b: &str, threshold: f64) -> bool {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if x.is_empty() || y.is_empty() {
+        return jaro_winkler(a, b) >= threshold;
+    }
+    let mask = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(0u128, |m, &c| m | (1u128 << (c & 0x7f)))
+    };
+    let (mx, my) = (mask(x), mask(y));
+    let possible = |bytes: &[u8], other: u128| {
+        bytes
+            .iter()
+            .filter(|&&c| other & (1u128 << (c & 0x7f)) != 0)
+            .count()
+    };
+    let m = possible(x, my).min(possible(y, mx)) as f64;
+    let jaro_bound = (m / x.len() as f64 + m / y.len() as f64 + 1.0) / 3.0;
+    // The Winkler boost adds at most 0.4 of what Jaro lacks.
+    if jaro_bound + 0.4 * (1.0 - jaro_bound) < threshold {
+        return false;
+    }
+    jaro_winkler(a, b) >= threshold
+}
+
+/// How many characters one text has that the other lacks (the larger side): a lower bound of
+/// their edit distance, with or without transpositions.
+pub fn bag_distance(a: &str, b: &str) -> usize {
+    let mut counts = [0i32; 128];
+    for c in a.bytes() {
+        counts[usize::from(c & 0x7f)] += 1;
+    }
+    for c in b.bytes() {
+        counts[usize::from(c & 0x7f)] -= 1;
+    }
+    let (more, fewer) = counts.iter().fold((0, 0), |(p, n), &c| {
+        if c > 0 {
+            (p + c as usize, n)
+        } else {
+            (p, n + (-c) as usize)
+        }
+    });
+    more.max(fewer)
+}
+
+/// Jaro similarity of two ASCII byte strings of at most 64 bytes (strsim's algorithm, with
+/// bit sets for the matched flags).
+fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
+    let (a_len, b_len) = (a.len(), b.len());
+    if a_len == 0 && b_len == 0 {
+        return 1.0;
+    } else if a_len == 0 || b_len == 0 {
+        return 0.0;
+    }
+    let search_range = (a_len.max(b_len) / 2).saturating_sub(1);
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(search_range);
+        let hi = b_len.min(i + search_range + 1);
+        for j in lo..hi {
+            if b_flags & (1 << j) == 0 && b[j] == ca {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if a_flags & (1 << i) != 0 {
+            while b_flags & (1 << j) == 0 {
+                j += 1;
+            }
+            transpositions += usize::from(ca != b[j]);
+            j += 1;
+        }
+    }
+    let m = matches as f64;
+    (m / a_len as f64 + m / b_len as f64 + (matches - transpositions / 2) as f64 / m) / 3.0
+}
+
 /// Abbreviations of street words and their full forms.
 const STREET_WORDS: &[(&str, &str)] = &[
     ("rd", "road"),
@@ -112,16 +225,45 @@ pub struct AddressLine {
 /// Normalises the first line of a free-text address: the comma-separated parts up to and
 /// including the first that holds a house number (`Flat 3, 12 High St, Leeds` →
 /// `flat 3 12 high street`), abbreviations expanded (`St` → `street`, `Rd` → `road`), and a
-/// Scottish-style `3/12` or `3/` read as flat 3.
+/// Scottish-style `3/12` or `3/` read as flat 3. A last part of digits only is a postcode or
+/// zip code of another country, never a house number, and is not part of the first line.
 pub fn address_line(text: &str) -> AddressLine {
+    address_split(text).0
+}
+
+/// The words of an address after its first line (district, town, county, a foreign postcode),
+/// sorted and without repeats: `12 High St, Headingley, Leeds` → `headingley`, `leeds`.
+pub fn address_locality(text: &str) -> Vec<String> {
+    let mut words = address_split(text).1;
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// The first line and the words of the rest.
+fn address_split(text: &str) -> (AddressLine, Vec<String>) {
     let mut words: Vec<String> = Vec::new();
+    let mut rest: Vec<String> = Vec::new();
     if is_no_address(text) {
-        return AddressLine::default();
+        return (AddressLine::default(), rest);
     }
-    for part in text.split([',', '\n', ';']) {
-        let part_words = address_words(part);
-        if part_words.is_empty() {
+    let parts: Vec<Vec<String>> = text
+        .split([',', '\n', ';'])
+        .map(address_words)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let n_parts = parts.len();
+    let mut first_done = false;
+    for (i, part_words) in parts.into_iter().enumerate() {
+        if first_done {
+            rest.extend(part_words);
             continue;
+        }
+        let only_digits =
+            part_words.len() == 1 && part_words[0].bytes().all(|b| b.is_ascii_digit());
+        if i + 1 == n_parts && only_digits && !words.is_empty() {
+            rest.extend(part_words);
+            break;
         }
         let has_number = part_words
             .iter()
@@ -129,7 +271,7 @@ pub fn address_line(text: &str) -> AddressLine {
         let only_flat = part_words.first().is_some_and(|w| w == "flat") && part_words.len() <= 2;
         words.extend(part_words);
         if has_number && !only_flat {
-            break;
+            first_done = true;
         }
     }
     let numbers = words
@@ -137,10 +279,13 @@ pub fn address_line(text: &str) -> AddressLine {
         .filter(|w| w.bytes().next().is_some_and(|b| b.is_ascii_digit()))
         .cloned()
         .collect();
-    AddressLine {
-        text: words.join(" "),
-        numbers,
-    }
+    (
+        AddressLine {
+            text: words.join(" "),
+            numbers,
+        },
+        rest,
+    )
 }
 
 /// What forces write when there is no address: `NFA`, `No fixed abode`, `unknown`...
@@ -231,6 +376,16 @@ fn address_words(part: &str) -> Vec<String> {
     out
 }
 
+/// An identifier of any scheme made comparable: upper-case ASCII letters and digits only, so
+/// that `ab 12-345` and `AB12345` agree.
+pub fn identifier(text: &str) -> String {
+    deunicode::deunicode(text)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// Generic words that brands carry or drop at will ("the", "line").
 const BRAND_NOISE: &[&str] = &["the", "line", "lines"];
 
@@ -315,8 +470,38 @@ mod tests {
         );
         check(line, "F22 116 Princes Lane", "flat 22 116 princes lane");
         check(line, "NFA", "");
+        check(line, "studley street, rose vale, 4869", "studley street rose vale");
+        check(line, "37, white lodge, 4869", "37");
+        assert_eq!(
+            address_locality("37 Sanford Pl, White Lodge, Ringwood, SA, 5047"),
+            vec!["5047", "lodge", "ringwood", "sa", "white"]
+        );
+        assert_eq!(address_locality("studley st, rose vale, 4869"), vec!["4869"]);
+        assert!(address_locality("12 High St").is_empty());
         check(line, "No Fixed Abode", "");
         assert_eq!(address_line("Flat 3, 12 High St").numbers, vec!["3", "12"]);
+    }
+
+    #[test]
+    fn jaro_winkler_equals_strsim() {
+        let words = [
+            "", "a", "smith", "smyth", "martha", "marhta", "dixon", "dicksonx", "jonathan",
+            "johnathon", "warregocircuit", "warrego", "crescent", "cresent", "abcdefghij",
+        ];
+        for x in words {
+            for y in words {
+                assert_eq!(jaro_winkler(x, y), strsim::jaro_winkler(x, y), "{x} {y}");
+            }
+        }
+        assert_eq!(jaro_winkler("siân", "sian"), strsim::jaro_winkler("siân", "sian"));
+        for x in words {
+            for y in words {
+                for t in [0.8, 0.88, 0.9, 0.92] {
+                    assert_eq!(similar(x, y, t), jaro_winkler(x, y) >= t, "{x} {y} {t}");
+                }
+                assert!(bag_distance(x, y) <= strsim::osa_distance(x, y), "{x} {y}");
+            }
+        }
     }
 
     #[test]

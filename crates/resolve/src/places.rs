@@ -12,7 +12,7 @@
 //! none.
 
 use rustc_hash::FxHashMap;
-use strsim::jaro_winkler;
+use crate::normalise::jaro_winkler;
 
 use crate::blocking::{BlockIndex, key};
 use crate::cluster::{self, Linkage, Thresholds};

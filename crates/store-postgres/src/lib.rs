@@ -806,6 +806,18 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
+    fn record_access(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let mut tx = self.transaction()?;
+        audit(&mut tx, actor, action, subject, detail)?;
+        tx.commit().map_err(db_error("committing the audit log"))
+    }
+
     fn table_counts(&mut self) -> Result<Vec<(String, i64)>> {
         // One repeatable-read transaction, so that the counts are of one moment.
         let mut tx = self

@@ -845,6 +845,18 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn record_access(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let tx = self.write_transaction()?;
+        audit(&tx, actor, action, subject, detail)?;
+        tx.commit().map_err(db_error("committing the audit log"))
+    }
+
     fn table_counts(&mut self) -> Result<Vec<(String, i64)>> {
         // One read transaction, so that the counts are of one moment.
         let tx = self
@@ -1140,7 +1152,7 @@ fn create_private(path: &Path) -> Result<()> {
         // Another process created it first: fine, it is theirs to have set.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::Database(format!(
-            "creating SQLite database {}: {e}",
+            "opening SQLite database {}: {e}",
             path.display()
         ))),
     }

@@ -108,6 +108,17 @@ pub trait Store: Send {
     /// Row counts of every table, for status reports and for tests that a failure changed nothing.
     fn table_counts(&mut self) -> Result<Vec<(String, i64)>>;
 
+    /// Appends an audit entry for an access to personal data kept outside the database
+    /// (communications data in Parquet beside it). The caller decides the permission and calls
+    /// this before handing any of that data out, so no such read escapes the log.
+    fn record_access(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> Result<()>;
+
     /// Saves what a resolution run derived, in one transaction: entity memberships, the review
     /// queue and the model replace the previous run's; alerts are replaced too, but an alert
     /// standing before keeps its `raised_at`. National analysts only (the run spans all forces).

@@ -3,7 +3,7 @@
 //!
 //! Levels only; weights are learnt (`em`) and applied (`fellegi_sunter`).
 
-use strsim::jaro_winkler;
+use crate::normalise::jaro_winkler;
 
 use crate::fellegi_sunter::{ComparisonParams, Gamma};
 use crate::lines::features::{LineFeatures, LineTermFrequencies};

@@ -14,7 +14,10 @@
 //! 9. same force and reference (the force's record in another month);
 //! 10. postcode;
 //! 11. a deal number of a linked line + surname sound, + a street name, or + year of birth
-//!     (people known to several forces through the line they work).
+//!     (people known to several forces through the line they work);
+//! 12. each identifier of an unnamed scheme (`other_ids`);
+//! 13. the first line of the address, when it holds a number (people at one address);
+//! 14. surname + each word of the rest of the address (town, district, foreign postcode).
 //!
 //! The training sessions block on narrower single rules (`training_key`).
 
@@ -65,6 +68,17 @@ pub fn keys(p: &PersonFeatures) -> Vec<u64> {
             (forename_code, surname_code)
         };
         out.push(key(7, &[&lo, &hi]));
+    }
+    for id in p.other_ids.iter() {
+        out.push(key(14, &[&&**id]));
+    }
+    if let Some(line) = p.address.as_ref().filter(|l| !l.numbers.is_empty()) {
+        out.push(key(17, &[&line.text]));
+    }
+    if !p.surname.is_empty() {
+        for word in p.locality.iter() {
+            out.push(key(18, &[&&*p.surname, &&**word]));
+        }
     }
     out.push(key(9, &[&p.force, &&*p.reference]));
     if let Some(postcode) = &p.postcode {

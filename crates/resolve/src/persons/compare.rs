@@ -1,6 +1,8 @@
 //! The comparisons of two person profiles and their levels, from strongest agreement to
 //! disagreement: surname, forename, street names, date of birth, PNC id, phone numbers,
-//! address, gender, and whether the same force used the same reference.
+//! address, gender, whether the same force used the same reference, the lines the records
+//! are linked to, identifiers of a scheme the return format does not name, and the rest of
+//! the address after its first line.
 //!
 //! Each comparison returns a level (0 when a value is missing on either side) and, for exact
 //! agreement on a value, that value's frequency. Weights are not decided here: they are
@@ -8,7 +10,9 @@
 
 use chrono::{Datelike, NaiveDate};
 use model::PartialDate;
-use strsim::jaro_winkler;
+use strsim::osa_distance;
+
+use crate::normalise::{bag_distance, jaro_winkler, similar};
 
 use crate::fellegi_sunter::{ComparisonParams, Gamma};
 use crate::nicknames;
@@ -34,8 +38,12 @@ pub const GENDER: usize = 7;
 pub const SAME_REF: usize = 8;
 /// The lines the records are linked to.
 pub const LINES: usize = 9;
+/// Identifiers of an unnamed scheme (`PersonRecord::other_ids`).
+pub const OTHER_IDS: usize = 10;
+/// The rest of the address after its first line.
+pub const LOCALITY: usize = 11;
 /// Number of person comparisons.
-pub const N_COMPARISONS: usize = 10;
+pub const N_COMPARISONS: usize = 12;
 
 /// The person comparisons with their levels and starting m probabilities.
 pub fn comparisons() -> Vec<ComparisonParams> {
@@ -144,6 +152,25 @@ pub fn comparisons() -> Vec<ComparisonParams> {
                 ("no linked line in common", 0.2, false),
             ],
         ),
+        ComparisonParams::new(
+            "other_ids",
+            &[
+                ("missing", 0.0, false),
+                ("an identifier in common", 0.9, false),
+                ("identifiers within two edits", 0.05, false),
+                ("different", 0.05, false),
+            ],
+        ),
+        ComparisonParams::new(
+            "locality",
+            &[
+                ("missing", 0.0, false),
+                ("every word agrees", 0.7, false),
+                ("most words agree", 0.15, false),
+                ("a word agrees", 0.1, false),
+                ("different", 0.05, false),
+            ],
+        ),
     ]
 }
 
@@ -188,7 +215,65 @@ pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencie
     };
     gamma.levels[SAME_REF] = same_ref(a.force, &a.reference, b.force, &b.reference);
     gamma.levels[LINES] = lines(a, b);
+    gamma.levels[OTHER_IDS] = other_ids(&a.other_ids, &b.other_ids);
+    gamma.levels[LOCALITY] = locality(&a.locality, &b.locality);
     gamma
+}
+
+/// Whether two address words agree: equal, or (words of letters, not numbers) a typo apart.
+fn words_agree(x: &str, y: &str) -> bool {
+    x == y
+        || x.len() >= 4
+            && y.len() >= 4
+            && !x.bytes().any(|b| b.is_ascii_digit())
+            && !y.bytes().any(|b| b.is_ascii_digit())
+            && similar(x, y, 0.9)
+}
+
+/// Level of the words after the first lines of two addresses: 1 every word of each has a
+/// counterpart in the other, 2 at least half of each side's words do, 3 some word does,
+/// 4 none, 0 when either has no such words.
+pub fn locality(a: &[Box<str>], b: &[Box<str>]) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    // Each pair of words is compared once; the agreeing words of each side are marked.
+    let (a, b) = (&a[..a.len().min(64)], &b[..b.len().min(64)]);
+    let (mut in_a, mut in_b) = (0u64, 0u64);
+    for (i, x) in a.iter().enumerate() {
+        for (j, y) in b.iter().enumerate() {
+            if words_agree(x, y) {
+                in_a |= 1 << i;
+                in_b |= 1 << j;
+            }
+        }
+    }
+    let (ma, mb) = (in_a.count_ones() as usize, in_b.count_ones() as usize);
+    if ma == a.len() && mb == b.len() {
+        1
+    } else if 2 * ma >= a.len() && 2 * mb >= b.len() {
+        2
+    } else if ma > 0 {
+        3
+    } else {
+        4
+    }
+}
+
+/// Level of two sorted identifier lists: 1 one in common, 2 two within a Damerau–Levenshtein
+/// distance of 2 (a typo, two transposed digits), 3 different, 0 when either has none.
+pub fn other_ids(a: &[Box<str>], b: &[Box<str>]) -> u8 {
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    if a.iter().any(|x| b.binary_search(x).is_ok()) {
+        return 1;
+    }
+    let near = a.iter().any(|x| {
+        b.iter()
+            .any(|y| bag_distance(x, y) <= 2 && osa_distance(x, y) <= 2)
+    });
+    if near { 2 } else { 3 }
 }
 
 fn lines(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
@@ -315,7 +400,7 @@ fn aliases(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -
     let similar = a
         .aliases
         .iter()
-        .any(|x| b.aliases.iter().any(|y| jaro_winkler(x, y) >= 0.9));
+        .any(|x| b.aliases.iter().any(|y| similar(x, y, 0.9)));
     if similar { (3, 0.0) } else { (4, 0.0) }
 }
 
@@ -465,6 +550,7 @@ pub fn values(a: &PersonFeatures, b: &PersonFeatures) -> Vec<(String, String)> {
             .collect::<Vec<_>>()
             .join(";")
     };
+    let other_ids = |p: &PersonFeatures| p.other_ids.join(";");
     let gender = |p: &PersonFeatures| p.gender.map(|g| g.to_string()).unwrap_or_default();
     let reference = |p: &PersonFeatures| {
         let force = model::force::forces()
@@ -484,6 +570,8 @@ pub fn values(a: &PersonFeatures, b: &PersonFeatures) -> Vec<(String, String)> {
         (gender(a), gender(b)),
         (reference(a), reference(b)),
         (lines(a), lines(b)),
+        (other_ids(a), other_ids(b)),
+        (a.locality.join(" "), b.locality.join(" ")),
     ]
 }
 
@@ -508,6 +596,15 @@ mod tests {
         check_dob("2008-12-24", "2008-03-02", 6);
         check_dob("2008-11", "2008-12", 6);
         check_dob("2008-12-24", "1990-01-01", 7);
+    }
+
+    #[test]
+    fn other_id_levels() {
+        let ids = |list: &[&str]| -> Vec<Box<str>> { list.iter().map(|&s| s.into()).collect() };
+        assert_eq!(other_ids(&ids(&[]), &ids(&["A1"])), 0);
+        assert_eq!(other_ids(&ids(&["1234567", "X"]), &ids(&["1234567"])), 1);
+        assert_eq!(other_ids(&ids(&["1234567"]), &ids(&["1243567"])), 2);
+        assert_eq!(other_ids(&ids(&["1234567"]), &ids(&["1234999"])), 3);
     }
 
     #[test]

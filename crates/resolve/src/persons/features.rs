@@ -1,6 +1,6 @@
 //! What a nominal record is compared on, normalised once: names as comparable words and
-//! phonetic codes, street names, date of birth, PNC id, phone numbers, postcode and the first
-//! line of the address. Records whose features (and force and reference) are identical form
+//! phonetic codes, street names, date of birth, PNC id, other identifiers, phone numbers,
+//! postcode, the first line of the address and the words of the rest of it. Records whose features (and force and reference) are identical form
 //! one *profile* and are compared once: a force repeats most of its nominal records unchanged
 //! month after month.
 //!
@@ -46,8 +46,12 @@ pub struct PersonFeatures {
     pub phones: Box<[u64]>,
     /// Postcode, canonical (`SW1A 1AA`).
     pub postcode: Option<Box<str>>,
+    /// Identifiers of an unnamed scheme, upper-case letters and digits only, sorted.
+    pub other_ids: Box<[Box<str>]>,
     /// First line of the address.
     pub address: Option<AddressLine>,
+    /// The words of the rest of the address (district, town, a foreign postcode), sorted.
+    pub locality: Box<[Box<str>]>,
     /// Deal numbers of the lines the record is linked to in its return, sorted.
     pub line_numbers: Box<[u64]>,
     /// Normalised brands of those lines, sorted.
@@ -134,11 +138,28 @@ impl PersonFeatures {
         let mut phones: Vec<u64> = record.phone_numbers.iter().map(phone_digits).collect();
         phones.sort_unstable();
         phones.dedup();
+        let mut other_ids: Vec<Box<str>> = record
+            .other_ids
+            .iter()
+            .map(|id| normalise::identifier(id))
+            .filter(|id| !id.is_empty())
+            .map(String::into_boxed_str)
+            .collect();
+        other_ids.sort();
+        other_ids.dedup();
         let address = record
             .address
             .as_deref()
             .map(normalise::address_line)
             .filter(|line| !line.text.is_empty());
+        let locality: Vec<Box<str>> = record
+            .address
+            .as_deref()
+            .map(normalise::address_locality)
+            .unwrap_or_default()
+            .into_iter()
+            .map(String::into_boxed_str)
+            .collect();
         let mut line_numbers: Vec<u64> = record.line_numbers.iter().map(phone_digits).collect();
         line_numbers.sort_unstable();
         line_numbers.dedup();
@@ -167,7 +188,9 @@ impl PersonFeatures {
             pnc: record.pnc_id.as_ref().map(|p| p.as_str().into()),
             phones: phones.into_boxed_slice(),
             postcode: record.postcode.as_ref().map(|p| p.as_str().into()),
+            other_ids: other_ids.into_boxed_slice(),
             address,
+            locality: locality.into_boxed_slice(),
         }
     }
 

@@ -1,0 +1,132 @@
+//! Resolves a generated world's returns end to end, for the speed and memory benchmark against
+//! Splink (`benches/splink/scale.py`); or flattens the world's nominal records to one CSV for
+//! Splink to read.
+//!
+//! `cargo run --release -p resolve --example resolve_world -- --world DIR --out CLUSTERS.csv`
+//! reads every return under `DIR/returns` with the `ingest` crate (each return is dropped once
+//! its records are added to the input), resolves with `Settings::default()` (people, lines,
+//! places, vehicles and numbers: the whole pipeline) and writes `record_id,cluster_id` for every
+//! person record, the record id being `force/period/nominal_ref`. The last line on stderr is
+//! machine-readable: `resolve_world records=N clusters=M read_seconds=R resolve_seconds=S
+//! total_seconds=T peak_rss_kib=K read_peak_rss_kib=P` (`VmHWM`, the process's peak resident
+//! memory, at the end and after reading).
+//!
+//! `... -- --world DIR --flatten FLAT.csv` instead writes the same person records, as the
+//! importer read them, with the columns `unique_id, forenames, surname, dob, postcode, phone,
+//! phones, pnc_id, address` (`phone` the first number, `phones` all of them `;`-separated),
+//! and resolves nothing.
+//!
+//! It never reads the world's truth: scoring is the benchmark script's job.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use resolve::{EntityKind, Input, PreviousIds, Settings};
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let started = Instant::now();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let world = PathBuf::from(value("--world").ok_or("--world DIR is required")?);
+    let input = read_world(&world)?;
+    let read_seconds = started.elapsed().as_secs_f64();
+    let read_peak = peak_rss_kib();
+
+    if let Some(flat) = value("--flatten") {
+        return flatten(&input, Path::new(&flat));
+    }
+    let out = value("--out").ok_or("--out CLUSTERS.csv or --flatten FLAT.csv is required")?;
+    let resolving = Instant::now();
+    let resolution = resolve::resolve(&input, &[], &PreviousIds::new(), &Settings::default());
+    let resolve_seconds = resolving.elapsed().as_secs_f64();
+    let records = input.persons.len();
+    drop(input);
+
+    let mut writer = csv::Writer::from_path(&out)?;
+    writer.write_record(["record_id", "cluster_id"])?;
+    let mut clusters = 0;
+    for entity in resolution.of_kind(EntityKind::Person) {
+        clusters += 1;
+        for member in &entity.members {
+            writer.write_record([member.key.to_string().as_str(), entity.id.as_str()])?;
+        }
+    }
+    writer.flush()?;
+    eprintln!(
+        "resolve_world records={records} clusters={clusters} read_seconds={read_seconds:.3} resolve_seconds={resolve_seconds:.3} total_seconds={:.3} peak_rss_kib={} read_peak_rss_kib={read_peak}",
+        started.elapsed().as_secs_f64(),
+        peak_rss_kib(),
+    );
+    Ok(())
+}
+
+/// Reads every return of the world, adding each to the input and dropping it.
+fn read_world(dir: &Path) -> Result<Input, Box<dyn Error>> {
+    let limits = ingest::Limits::default();
+    let (found, problems) = ingest::discover(&[dir.join("returns")]);
+    if !problems.is_empty() {
+        return Err(format!("{problems:?}").into());
+    }
+    let mut input = Input::default();
+    for f in &found {
+        let submission = ingest::read_submission(f, &limits)?;
+        let parsed = ingest::parse_return(&submission, &limits);
+        drop(submission);
+        let ret = parsed
+            .ret
+            .ok_or_else(|| format!("{} rejected", f.path.display()))?;
+        input.add_return(&ret);
+    }
+    Ok(input)
+}
+
+/// Writes the person records as one flat CSV.
+fn flatten(input: &Input, path: &Path) -> Result<(), Box<dyn Error>> {
+    let mut writer = csv::Writer::from_path(path)?;
+    writer.write_record([
+        "unique_id",
+        "forenames",
+        "surname",
+        "dob",
+        "postcode",
+        "phone",
+        "phones",
+        "pnc_id",
+        "address",
+    ])?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    for p in &input.persons {
+        let phones: Vec<&str> = p.phone_numbers.iter().map(|n| n.as_str()).collect();
+        writer.write_record([
+            p.key.to_string(),
+            text(&p.forenames),
+            text(&p.surname),
+            p.dob.map(|d| d.to_string()).unwrap_or_default(),
+            p.postcode.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            phones.first().map(|n| n.to_string()).unwrap_or_default(),
+            phones.join(";"),
+            p.pnc_id.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            text(&p.address),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
