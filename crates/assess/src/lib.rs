@@ -9,6 +9,7 @@
 //! relational store or of exports.
 
 pub mod classify;
+pub mod control;
 mod plan;
 pub mod replace;
 
@@ -165,6 +166,19 @@ pub struct Replacement {
     pub class: NumberClass,
 }
 
+/// A personal number judged to direct deal lines and their runners (a controller's phone).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Controller {
+    /// The number.
+    pub number: String,
+    /// Confidence, `[0, 1]` ([`control::score`]).
+    pub score: f64,
+    /// The deal lines it contacted, sorted.
+    pub deal_numbers: Vec<String>,
+    /// The evidence counted.
+    pub direction: control::Direction,
+}
+
 /// The result of [`analyse`].
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
@@ -172,6 +186,8 @@ pub struct Analysis {
     pub profiles: Vec<Profile>,
     /// Deal-line and personal-phone replacements, by switch time.
     pub replacements: Vec<Replacement>,
+    /// Controllers' phones scoring at least [`control::MIN_SCORE`], best first.
+    pub controllers: Vec<Controller>,
 }
 
 /// Runs the whole analysis over the Parquet folder `dir` (as written by `comms`).
@@ -340,6 +356,7 @@ fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {
             entry.customer.push(is_customer);
         }
     }
+    let controllers = controllers(&profiles, &edges);
     let pairs = replace::detect(&activity, settings);
     let replacements = pairs
         .into_iter()
@@ -358,5 +375,58 @@ fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {
     Ok(Analysis {
         profiles,
         replacements,
+        controllers,
     })
+}
+
+/// Scores every personal number as a controller's phone from the contact graph
+/// `(from, to, sms, calls, first, last)`.
+fn controllers(profiles: &[Profile], edges: &[(u32, u32, i64, i64, i64, i64)]) -> Vec<Controller> {
+    let class = |i: u32| profiles[i as usize].class;
+    // Runners: personal numbers a deal line contacts.
+    let mut runner = vec![false; profiles.len()];
+    for &(f, t, ..) in edges {
+        if class(f) == NumberClass::DealLine && class(t) == NumberClass::Personal {
+            runner[t as usize] = true;
+        }
+    }
+    let mut direction = vec![control::Direction::default(); profiles.len()];
+    let mut deals: Vec<Vec<u32>> = vec![Vec::new(); profiles.len()];
+    for &(f, t, sms, calls, ..) in edges {
+        if class(f) != NumberClass::Personal {
+            continue;
+        }
+        let d = &mut direction[f as usize];
+        match class(t) {
+            NumberClass::DealLine => {
+                d.to_deal += sms + calls;
+                deals[f as usize].push(t);
+            }
+            NumberClass::Customer => d.customers += 1,
+            NumberClass::Personal if runner[t as usize] => d.runners += 1,
+            NumberClass::Personal => {}
+        }
+    }
+    let mut out: Vec<Controller> = direction
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, mut d)| {
+            let mut numbers: Vec<String> = deals[i]
+                .iter()
+                .map(|&t| profiles[t as usize].number.clone())
+                .collect();
+            numbers.sort();
+            numbers.dedup();
+            d.deal_lines = numbers.len() as u32;
+            let score = control::score(&d);
+            (score >= control::MIN_SCORE).then(|| Controller {
+                number: profiles[i].number.clone(),
+                score,
+                deal_numbers: numbers,
+                direction: d,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
+    out
 }

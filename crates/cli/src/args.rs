@@ -115,6 +115,42 @@ pub enum CommsCommand {
         #[arg(long, default_value_t = 30)]
         limit: usize,
     },
+    /// Controllers' phones: personal numbers that direct deal lines and their runners but
+    /// rarely customers, with the people whose returns list them.
+    Controllers {
+        /// How many to show.
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+    },
+}
+
+/// Restriction-order (DDTRO) subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DdtroCommand {
+    /// Write an application pack for a line: every current deal number and its likely next
+    /// numbers, as ddtro-<line>.csv and a printable ddtro-<line>.html.
+    Plan {
+        /// The line: an entity id (entities.csv) or a force line ref, force/period/ref.
+        line: String,
+        /// Folder to write into (created if needed).
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// Record an order applied for or granted on a number (regional and national analysts).
+    Record {
+        /// The number, E.164 (or another UK form).
+        number: String,
+        /// applied or granted.
+        status: String,
+        /// The line the order is sought against.
+        #[arg(long)]
+        line: Option<String>,
+        /// The day, YYYY-MM-DD (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Replacements found for numbers under an order: the line has moved.
+    Alerts,
 }
 
 /// How to print results.
@@ -220,6 +256,11 @@ pub enum Command {
     /// Communications analysis: number profiles, classes and replacement numbers.
     #[command(subcommand)]
     Comms(CommsCommand),
+
+    /// Restriction orders (DDTROs): application packs, orders recorded, and alerts when an
+    /// ordered number is replaced.
+    #[command(subcommand)]
+    Ddtro(DdtroCommand),
 
     /// The collated picture: lines by status, force-to-force flows, nominals by role, vulnerable people.
     Summary {

@@ -9,7 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use model::{Actor, Scope, UserRole};
 use store::{Store, StoreSettings};
 
-use crate::args::{Cli, Command, CommsCommand, Format, Global, ReviewCommand, ScopeArgs};
+use crate::args::{
+    Cli, Command, CommsCommand, DdtroCommand, Format, Global, ReviewCommand, ScopeArgs,
+};
 use crate::render;
 
 /// How a command ended when it did not fail.
@@ -117,6 +119,8 @@ pub fn run(cli: Cli) -> Result<Status> {
                     )
                     .with_context(|| format!("while analysing {}", dir.display()))?;
                     render::comms_analysis(&analysis, started.elapsed(), format);
+                    let alerts = engine::ddtro_alerts(&mut *store, &actor, &dir)?;
+                    render::ddtro_alerts(&alerts, true);
                 }
                 CommsCommand::Replacements => {
                     let Some(path) = engine::saved_replacements(&mut *store, &actor, &dir)? else {
@@ -135,6 +139,79 @@ pub fn run(cli: Cli) -> Result<Status> {
                     )
                     .with_context(|| format!("while analysing {}", dir.display()))?;
                     render::comms_profiles(&analysis, class.as_deref(), limit);
+                }
+                CommsCommand::Controllers { limit } => {
+                    let links = engine::comms_controllers(
+                        &mut *store,
+                        &actor,
+                        &dir,
+                        &assess::Settings::default(),
+                    )
+                    .with_context(|| format!("while analysing {}", dir.display()))?;
+                    render::comms_controllers(&links, limit);
+                }
+            }
+            Ok(Status::Success)
+        }
+        Command::Ddtro(command) => {
+            let actor = actor(global)?;
+            let mut store = open(global)?;
+            match command {
+                DdtroCommand::Plan { line, out } => {
+                    let dir = comms_folder(global)?;
+                    let Some(pack) = engine::ddtro_plan(&mut *store, &actor, &dir, &line)? else {
+                        bail!(
+                            "no line {line} in the current returns: give an entity id from \
+                             entities.csv (after `crossline analyse`) or force/period/ref"
+                        );
+                    };
+                    std::fs::create_dir_all(&out)
+                        .with_context(|| format!("while creating {}", out.display()))?;
+                    let stem = engine::pack_file_stem(&line);
+                    let csv_path = out.join(format!("{stem}.csv"));
+                    std::fs::write(&csv_path, engine::pack_csv(&pack))
+                        .with_context(|| format!("while writing {}", csv_path.display()))?;
+                    let html_path = out.join(format!("{stem}.html"));
+                    std::fs::write(&html_path, engine::pack_html(&pack))
+                        .with_context(|| format!("while writing {}", html_path.display()))?;
+                    render::ddtro_pack(&pack, &csv_path, &html_path);
+                }
+                DdtroCommand::Record {
+                    number,
+                    status,
+                    line,
+                    date,
+                } => {
+                    let status: store::OrderStatus = status
+                        .parse()
+                        .with_context(|| format!("order status {status:?}"))?;
+                    let number = match number.parse::<model::PhoneNumber>() {
+                        Ok(n) => n.to_string(),
+                        Err(e) => bail!("not a phone number {number:?}: {e}"),
+                    };
+                    let date = match date {
+                        Some(text) => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                            .with_context(|| format!("--date {text:?} (write YYYY-MM-DD)"))?,
+                        None => chrono::Utc::now().date_naive(),
+                    };
+                    let order = store::Order {
+                        number,
+                        status,
+                        line,
+                        date,
+                        recorded_by: actor.user().to_string(),
+                        recorded_at: chrono::Utc::now(),
+                    };
+                    store.record_order(&actor, &order)?;
+                    render::note(&format!(
+                        "recorded: order {} on {} ({}); `crossline comms analyse` will alert when it is replaced",
+                        order.status, order.number, order.date
+                    ));
+                }
+                DdtroCommand::Alerts => {
+                    let dir = comms_folder(global)?;
+                    let alerts = engine::ddtro_alerts(&mut *store, &actor, &dir)?;
+                    render::ddtro_alerts(&alerts, false);
                 }
             }
             Ok(Status::Success)

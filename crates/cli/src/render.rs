@@ -615,3 +615,98 @@ pub fn comms_profiles(analysis: &assess::Analysis, class: Option<&str>, limit: u
         );
     }
 }
+
+pub fn comms_controllers(links: &[engine::ControllerLink], limit: usize) {
+    if links.is_empty() {
+        println!("no controllers' phones found");
+        return;
+    }
+    println!("number          score  to deal  lines  runners  customers  people");
+    for link in links.iter().take(limit) {
+        let c = &link.controller;
+        let people = if link.people.is_empty() {
+            "(no return lists it)".to_owned()
+        } else {
+            link.people
+                .iter()
+                .map(|p| match &p.entity_id {
+                    Some(e) => format!("{} {} [{}]", p.record, p.name, e),
+                    None => format!("{} {}", p.record, p.name),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        println!(
+            "{:<15} {:.2}   {:<8} {:<6} {:<8} {:<10} {}",
+            c.number,
+            c.score,
+            c.direction.to_deal,
+            c.direction.deal_lines,
+            c.direction.runners,
+            c.direction.customers,
+            people
+        );
+    }
+    if links.len() > limit {
+        println!("… and {} more (--limit)", links.len() - limit);
+    }
+}
+
+pub fn ddtro_pack(pack: &engine::Pack, csv: &std::path::Path, html: &std::path::Path) {
+    let current = pack
+        .numbers
+        .iter()
+        .filter(|n| n.status == engine::PackStatus::Current)
+        .count();
+    println!(
+        "line {} ({}), held by {}: {} current numbers, {} likely replacements",
+        pack.line,
+        pack.names.join(", "),
+        pack.forces.join(", "),
+        current,
+        pack.numbers.len() - current
+    );
+    for n in &pack.numbers {
+        println!(
+            "  {:<15} {:<18} {:.3}",
+            n.number,
+            n.status.as_str(),
+            n.score
+        );
+    }
+    println!("wrote {} and {}", csv.display(), html.display());
+}
+
+/// Replacements of ordered numbers; `loud` after an analysis (silent when there are none).
+pub fn ddtro_alerts(alerts: &[engine::OrderAlert], loud: bool) {
+    if alerts.is_empty() {
+        if !loud {
+            println!("no ordered number has been replaced");
+        }
+        return;
+    }
+    if loud {
+        eprintln!("{}", "!".repeat(72));
+        eprintln!(
+            "!!! ALERT: {} number(s) under a restriction order have been REPLACED",
+            alerts.len()
+        );
+        eprintln!("{}", "!".repeat(72));
+    }
+    for a in alerts {
+        println!(
+            "ALERT order {} on {} ({}{}): replaced by {} from {} (score {:.3})",
+            a.order.status,
+            a.order.number,
+            a.order.date,
+            a.order
+                .line
+                .as_deref()
+                .map(|l| format!(", line {l}"))
+                .unwrap_or_default(),
+            a.replacement.new_number,
+            a.replacement.switched_at,
+            a.replacement.score
+        );
+    }
+}

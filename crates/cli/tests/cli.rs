@@ -391,3 +391,174 @@ fn communications_data_is_imported_analysed_exported_and_audited() {
         );
     }
 }
+
+#[test]
+fn ddtro_plan_records_orders_and_alerts_when_an_ordered_number_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let world = dir.path().join("w");
+    let ok = |out: Output| {
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        out
+    };
+    ok(crossline(
+        &db,
+        &["world", "--seed", "7", "--out", world.to_str().unwrap()],
+    ));
+    ok(crossline(
+        &db,
+        &[
+            "import",
+            world.join("returns").to_str().unwrap(),
+            "--no-progress",
+        ],
+    ));
+    ok(crossline(
+        &db,
+        &["import-comms", world.join("comms").to_str().unwrap()],
+    ));
+    ok(crossline(&db, &["analyse", "--no-progress"]));
+    ok(crossline(&db, &["comms", "analyse"]));
+    let exports = dir.path().join("exports");
+    ok(crossline(
+        &db,
+        &["export", "--out", exports.to_str().unwrap()],
+    ));
+
+    // Controllers' phones, with the people whose returns list them.
+    let out = ok(crossline(&db, &["comms", "controllers", "--limit", "50"]));
+    let text = stdout(&out);
+    assert!(text.lines().count() > 5, "{text}");
+    assert!(
+        text.contains("P-"),
+        "some controller phone is linked to a person:\n{text}"
+    );
+
+    // A line with a known replacement: the first whose pack has a likely next number.
+    let entities = std::fs::read_to_string(exports.join("entities.csv")).unwrap();
+    let mut lines: Vec<&str> = entities
+        .lines()
+        .filter(|l| l.split(',').nth(1) == Some("line"))
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    lines.dedup();
+    let packs = dir.path().join("packs");
+    let (line, csv) = lines
+        .iter()
+        .find_map(|line| {
+            let out = crossline(
+                &db,
+                &["ddtro", "plan", line, "--out", packs.to_str().unwrap()],
+            );
+            assert!(out.status.success(), "{}", stderr(&out));
+            let csv = std::fs::read_to_string(packs.join(format!("ddtro-{line}.csv"))).unwrap();
+            csv.contains(",likely-replacement,")
+                .then(|| (line.to_string(), csv))
+        })
+        .expect("some line has a likely replacement");
+    assert!(csv.starts_with("number,status,first_seen,last_seen,evidence,score\n"));
+    let html = std::fs::read_to_string(packs.join(format!("ddtro-{line}.html"))).unwrap();
+    assert!(html.contains(&format!("line {line}")) && html.contains("Forces holding it"));
+    assert!(!html.contains("<script") && !html.contains("http"));
+
+    // The replaced number: a current number of the pack that the analysis saw replaced.
+    let replacements = std::fs::read_to_string(exports.join("replacements.csv")).unwrap();
+    let pack_numbers: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    let (old, new) = replacements
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .find(|(old, new)| {
+            pack_numbers.contains(&old.as_str()) && pack_numbers.contains(&new.as_str())
+        })
+        .expect("the pack follows a replacement");
+
+    // Force analysts may not record orders; the refusal is exit status 3.
+    let out = crossline(
+        &db,
+        &[
+            "--role",
+            "force_analyst",
+            "--home",
+            "kent",
+            "ddtro",
+            "record",
+            &old,
+            "applied",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = ok(crossline(&db, &["ddtro", "alerts"]));
+    assert!(
+        stdout(&out).contains("no ordered number"),
+        "{}",
+        stdout(&out)
+    );
+
+    ok(crossline(
+        &db,
+        &[
+            "--role",
+            "regional_analyst",
+            "--home",
+            "north-west",
+            "ddtro",
+            "record",
+            &old,
+            "applied",
+            "--line",
+            &line,
+            "--date",
+            "2026-01-05",
+        ],
+    ));
+    ok(crossline(
+        &db,
+        &[
+            "ddtro",
+            "record",
+            &old,
+            "granted",
+            "--line",
+            &line,
+            "--date",
+            "2026-01-12",
+        ],
+    ));
+    let out = ok(crossline(&db, &["ddtro", "alerts"]));
+    let text = stdout(&out);
+    assert!(
+        text.contains("ALERT order granted on") && text.contains(&old) && text.contains(&new),
+        "{text}"
+    );
+    let out = ok(crossline(&db, &["comms", "analyse"]));
+    assert!(
+        stderr(&out).contains("ALERT"),
+        "a loud notice:\n{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains(&new), "{}", stdout(&out));
+
+    let log = stdout(&crossline(
+        &db,
+        &["--role", "information_manager", "audit", "--limit", "500"],
+    ));
+    for action in [
+        "record_order",
+        "read_orders",
+        "ddtro_plan",
+        "read_controllers",
+    ] {
+        assert!(
+            log.contains(action),
+            "{action} missing from the audit log:\n{log}"
+        );
+    }
+}

@@ -13,8 +13,9 @@
 //! obtained nationally) and written to the store's audit log before any of it is handed out.
 //!
 //! FIXME: the `replacements.csv` writer belongs in `share` (the owner of export bytes); it
-//! sits here until `share` takes a dependency on `assess`. Replacements are not yet linked to
-//! line entities or raised as alerts.
+//! sits here until `share` takes a dependency on `assess`. Replacements are not yet saved
+//! against line entities or raised as deconfliction alerts to the forces holding the line;
+//! `ddtro` follows them from a line's numbers on demand and alerts on ordered numbers.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,11 @@ use model::{Actor, UserRole};
 use store::Store;
 
 /// Refuses (and audits the refusal) unless `actor` may handle communications data.
-fn check_comms(store: &mut dyn Store, actor: &Actor, attempted: &str) -> crate::Result<()> {
+pub(crate) fn check_comms(
+    store: &mut dyn Store,
+    actor: &Actor,
+    attempted: &str,
+) -> crate::Result<()> {
     if actor.role() == UserRole::NationalAnalyst {
         return Ok(());
     }

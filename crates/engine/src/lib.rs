@@ -7,6 +7,7 @@
 //! come back as plain data for the caller to render.
 
 mod comms;
+mod ddtro;
 mod import;
 mod open;
 mod quality;
@@ -16,6 +17,11 @@ mod summary;
 pub use comms::{
     analyse_comms, comms_dir, deal_replacements, import_comms, rfc3339, saved_replacements,
     write_replacements,
+};
+pub use ddtro::{
+    ControllerLink, OrderAlert, Pack, PackNumber, PackStatus, PersonLink, SavedReplacement,
+    comms_controllers, ddtro_alerts, ddtro_plan, html_escape, load_replacements, order_alerts,
+    pack_csv, pack_file_stem, pack_html, parse_replacements,
 };
 pub use import::{ImportOutcome, ImportProgress, ImportReport, import};
 pub use open::open_store;

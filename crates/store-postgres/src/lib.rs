@@ -38,8 +38,9 @@ use model::{
 use postgres::types::ToSql;
 use postgres::{Client, NoTls, Transaction};
 use store::{
-    Alert, AuditEntry, Decision, EntityMember, Error, Recipient, Rejection, ResolutionRun, Result,
-    ReturnInfo, ReviewPair, Store, Submission, SubmissionEntry, SubmissionOutcome, SubmitOutcome,
+    Alert, AuditEntry, Decision, EntityMember, Error, Order, Recipient, Rejection, ResolutionRun,
+    Result, ReturnInfo, ReviewPair, Store, Submission, SubmissionEntry, SubmissionOutcome,
+    SubmitOutcome,
 };
 
 pub use migrate::SCHEMA_VERSION;
@@ -57,6 +58,7 @@ const TABLES: &[&str] = &[
     "lines",
     "locations",
     "nominals",
+    "orders",
     "resolution_model",
     "return_sources",
     "returns",
@@ -100,6 +102,10 @@ mod action {
     pub const READ_DECISIONS: &str = "read_decisions";
     /// Alerts were read.
     pub const READ_ALERTS: &str = "read_alerts";
+    /// A restriction order on a number was recorded.
+    pub const RECORD_ORDER: &str = "record_order";
+    /// The recorded restriction orders were read.
+    pub const READ_ORDERS: &str = "read_orders";
     /// Something was refused; the detail names what.
     pub const DENIED: &str = "denied";
 }
@@ -995,6 +1001,74 @@ impl Store for PostgresStore {
             action::READ_DECISIONS,
             "decisions",
             &format!("{} in force", out.len()),
+        )?;
+        tx.commit().map_err(db_error("committing the audit log"))?;
+        Ok(out)
+    }
+
+    fn record_order(&mut self, actor: &Actor, order: &Order) -> Result<()> {
+        let subject = format!("number {}", order.number);
+        let mut tx = self.transaction()?;
+        if !reviews(actor) {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: format!("record an order on {}", order.number),
+            };
+            return refuse(tx, actor, action::RECORD_ORDER, &subject, refusal);
+        }
+        tx.execute(
+            "INSERT INTO orders (number, status, line, order_date, recorded_by, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &order.number,
+                &order.status.as_str(),
+                &order.line,
+                &order.date,
+                &actor.user(),
+                &now(),
+            ],
+        )
+        .map_err(db_error("storing an order"))?;
+        let detail = format!("{} {}", order.status, order.date);
+        audit(&mut tx, actor, action::RECORD_ORDER, &subject, &detail)?;
+        tx.commit().map_err(db_error("committing the order"))
+    }
+
+    fn orders(&mut self, actor: &Actor) -> Result<Vec<Order>> {
+        const T: &str = "orders";
+        let mut tx = self.transaction()?;
+        if !reviews(actor) {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: "read restriction orders".to_string(),
+            };
+            return refuse(tx, actor, action::READ_ORDERS, "orders", refusal);
+        }
+        let rows = tx
+            .query(
+                "SELECT number, status, line, order_date, recorded_by, recorded_at
+                 FROM orders ORDER BY id",
+                &[],
+            )
+            .map_err(db_error("reading orders"))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let status: String = get(r, 1, T, "status")?;
+            out.push(Order {
+                number: get(r, 0, T, "number")?,
+                status: parse(T, "status", &status)?,
+                line: get(r, 2, T, "line")?,
+                date: get(r, 3, T, "order_date")?,
+                recorded_by: get(r, 4, T, "recorded_by")?,
+                recorded_at: get(r, 5, T, "recorded_at")?,
+            });
+        }
+        audit(
+            &mut tx,
+            actor,
+            action::READ_ORDERS,
+            "orders",
+            &format!("{} orders", out.len()),
         )?;
         tx.commit().map_err(db_error("committing the audit log"))?;
         Ok(out)

@@ -38,8 +38,9 @@ use model::{
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use store::{
-    Alert, AuditEntry, Decision, EntityMember, Error, Recipient, Rejection, ResolutionRun, Result,
-    ReturnInfo, ReviewPair, Store, Submission, SubmissionEntry, SubmissionOutcome, SubmitOutcome,
+    Alert, AuditEntry, Decision, EntityMember, Error, Order, Recipient, Rejection, ResolutionRun,
+    Result, ReturnInfo, ReviewPair, Store, Submission, SubmissionEntry, SubmissionOutcome,
+    SubmitOutcome,
 };
 
 pub use migrate::SCHEMA_VERSION;
@@ -57,6 +58,7 @@ const TABLES: &[&str] = &[
     "lines",
     "locations",
     "nominals",
+    "orders",
     "resolution_model",
     "return_sources",
     "returns",
@@ -100,6 +102,10 @@ mod action {
     pub const READ_DECISIONS: &str = "read_decisions";
     /// Alerts were read.
     pub const READ_ALERTS: &str = "read_alerts";
+    /// A restriction order on a number was recorded.
+    pub const RECORD_ORDER: &str = "record_order";
+    /// The recorded restriction orders were read.
+    pub const READ_ORDERS: &str = "read_orders";
     /// Something was refused; the detail names what.
     pub const DENIED: &str = "denied";
 }
@@ -1029,6 +1035,79 @@ impl Store for SqliteStore {
         Ok(out)
     }
 
+    fn record_order(&mut self, actor: &Actor, order: &Order) -> Result<()> {
+        let subject = format!("number {}", order.number);
+        let tx = self.write_transaction()?;
+        if !reviews(actor) {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: format!("record an order on {}", order.number),
+            };
+            return refuse(tx, actor, action::RECORD_ORDER, &subject, refusal);
+        }
+        tx.execute(
+            "INSERT INTO orders (number, status, line, order_date, recorded_by, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                order.number,
+                order.status.as_str(),
+                order.line,
+                order.date.format("%Y-%m-%d").to_string(),
+                actor.user(),
+                timestamp(now())
+            ],
+        )
+        .map_err(db_error("storing an order"))?;
+        let detail = format!("{} {}", order.status, order.date);
+        audit(&tx, actor, action::RECORD_ORDER, &subject, &detail)?;
+        tx.commit().map_err(db_error("committing the order"))
+    }
+
+    fn orders(&mut self, actor: &Actor) -> Result<Vec<Order>> {
+        const T: &str = "orders";
+        const CONTEXT: &str = "reading orders";
+        let tx = self.write_transaction()?;
+        if !reviews(actor) {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: "read restriction orders".to_string(),
+            };
+            return refuse(tx, actor, action::READ_ORDERS, "orders", refusal);
+        }
+        let mut out = Vec::new();
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT number, status, line, order_date, recorded_by, recorded_at
+                     FROM orders ORDER BY id",
+                )
+                .map_err(db_error(CONTEXT))?;
+            let mut rows = stmt.query([]).map_err(db_error(CONTEXT))?;
+            while let Some(r) = rows.next().map_err(db_error(CONTEXT))? {
+                let status: String = r.get(1).map_err(|e| corrupt(T, "status", e))?;
+                let date: String = r.get(3).map_err(|e| corrupt(T, "order_date", e))?;
+                let at: String = r.get(5).map_err(|e| corrupt(T, "recorded_at", e))?;
+                out.push(Order {
+                    number: r.get(0).map_err(|e| corrupt(T, "number", e))?,
+                    status: parse(T, "status", &status)?,
+                    line: r.get(2).map_err(|e| corrupt(T, "line", e))?,
+                    date: parse(T, "order_date", &date)?,
+                    recorded_by: r.get(4).map_err(|e| corrupt(T, "recorded_by", e))?,
+                    recorded_at: parse_timestamp(T, "recorded_at", &at)?,
+                });
+            }
+        }
+        audit(
+            &tx,
+            actor,
+            action::READ_ORDERS,
+            "orders",
+            &format!("{} orders", out.len()),
+        )?;
+        tx.commit().map_err(db_error("committing the audit log"))?;
+        Ok(out)
+    }
+
     fn alerts(&mut self, actor: &Actor, recipient: Option<&Recipient>) -> Result<Vec<Alert>> {
         // Asking for every alert is asking for those of one's home scope, which an
         // information manager may not read.
@@ -1062,6 +1141,31 @@ impl Store for SqliteStore {
         )?;
         tx.commit().map_err(db_error("committing the audit log"))?;
         Ok(out)
+    }
+}
+
+/// Creates a new database file readable and writable by its owner only: it holds intelligence
+/// about children. SQLite gives its `-wal` and `-shm` files the same permissions. An existing
+/// file is left as its owner set it.
+fn create_private(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it first: fine, it is theirs to have set.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Database(format!(
+            "opening SQLite database {}: {e}",
+            path.display()
+        ))),
     }
 }
 
@@ -1130,30 +1234,5 @@ mod tests {
         assert!(
             text.starts_with("nominals row 2 column dob x value \"99/99/9999\": no such day\n")
         );
-    }
-}
-
-/// Creates a new database file readable and writable by its owner only: it holds intelligence
-/// about children. SQLite gives its `-wal` and `-shm` files the same permissions. An existing
-/// file is left as its owner set it.
-fn create_private(path: &Path) -> Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        // Another process created it first: fine, it is theirs to have set.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Database(format!(
-            "opening SQLite database {}: {e}",
-            path.display()
-        ))),
     }
 }

@@ -17,6 +17,7 @@ use crate::db_error;
 const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_resolution.sql")),
+    (3, include_str!("../migrations/0003_orders.sql")),
 ];
 
 /// The newest schema version this program knows.

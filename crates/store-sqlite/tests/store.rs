@@ -48,6 +48,7 @@ story!(
     entity_members_follow_scope,
     resolution_awkward_text_round_trips,
     failed_save_keeps_previous_run,
+    orders_are_kept_and_audited,
 );
 
 mod sqlite_only {

@@ -212,3 +212,59 @@ pub struct ResolutionRun {
     /// incremental run can reuse them.
     pub model: String,
 }
+
+/// Where a restriction order (DDTRO) on a number stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    /// Applied for.
+    Applied,
+    /// Granted by the court.
+    Granted,
+}
+
+impl OrderStatus {
+    /// The stored spelling (`applied`, `granted`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Applied => "applied",
+            OrderStatus::Granted => "granted",
+        }
+    }
+}
+
+impl fmt::Display for OrderStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for OrderStatus {
+    type Err = ValueError;
+
+    fn from_str(s: &str) -> Result<Self, ValueError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "applied" => Ok(OrderStatus::Applied),
+            "granted" => Ok(OrderStatus::Granted),
+            _ => Err(ValueError::new("an order status is applied or granted")),
+        }
+    }
+}
+
+/// A restriction order applied for, or granted, on one number. Orders are analysts' own input
+/// and are never deleted: a later entry on the same number (say, granted after applied) is
+/// added beside the earlier one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    /// The number, E.164.
+    pub number: String,
+    /// Applied for or granted.
+    pub status: OrderStatus,
+    /// The line it was sought against (a line entity id or force/period/ref), if named.
+    pub line: Option<String>,
+    /// The day it was applied for or granted.
+    pub date: chrono::NaiveDate,
+    /// Who recorded it (the store sets it from the actor).
+    pub recorded_by: String,
+    /// When it was recorded (the store sets it).
+    pub recorded_at: DateTime<Utc>,
+}

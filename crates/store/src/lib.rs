@@ -144,6 +144,14 @@ pub trait Store: Send {
     /// and newest first (audited). A force analyst sees their force's alerts, a regional analyst
     /// their region's and its forces', a national analyst all.
     fn alerts(&mut self, actor: &Actor, recipient: Option<&Recipient>) -> Result<Vec<Alert>>;
+
+    /// Records a restriction order applied for or granted on a number (regional and national
+    /// analysts; audited). The store sets `recorded_by` and `recorded_at`; orders are never
+    /// deleted.
+    fn record_order(&mut self, actor: &Actor, order: &Order) -> Result<()>;
+
+    /// Every order recorded, oldest first (regional and national analysts; audited).
+    fn orders(&mut self, actor: &Actor) -> Result<Vec<Order>>;
 }
 
 /// Checks that `actor` may read `scope`, in the words an error should use.

@@ -68,6 +68,7 @@ pub const ALL: &[(&str, Chapter)] = &[
         "failed_save_keeps_previous_run",
         failed_save_keeps_previous_run,
     ),
+    ("orders_are_kept_and_audited", orders_are_kept_and_audited),
 ];
 
 /// Runs every chapter, each on a fresh database from `new_db`, naming the chapter that fails.
@@ -776,4 +777,79 @@ pub fn newer_schema_is_refused(db: &TestDb) {
         Err(other) => panic!("expected SchemaTooNew, got {other}"),
         Ok(_) => panic!("expected SchemaTooNew, the store opened"),
     }
+}
+
+/// Restriction orders: regional and national analysts record them, every entry stays (granted
+/// beside applied), and each record, read and refusal is in the audit log.
+pub fn orders_are_kept_and_audited(db: &TestDb) {
+    let mut store = db.store();
+    let nat = national_analyst("nat");
+    let rita = regional_analyst("rita", "north-west");
+    let ann = force_analyst("ann", "merseyside");
+    let ian = information_manager("ian");
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+    let order =
+        |number: &str, status: store::OrderStatus, line: Option<&str>, date: &str| store::Order {
+            number: number.to_string(),
+            status,
+            line: line.map(str::to_string),
+            date: day(date),
+            recorded_by: "ignored".to_string(),
+            recorded_at: Utc::now(),
+        };
+    let applied = order(
+        "+447700900001",
+        store::OrderStatus::Applied,
+        Some("L-0001 <\"quoted\">"),
+        "2026-03-02",
+    );
+    let granted = order(
+        "+447700900001",
+        store::OrderStatus::Granted,
+        None,
+        "2026-03-09",
+    );
+    assert_eq!(store.orders(&nat).expect("no orders yet"), Vec::new());
+    store
+        .record_order(&rita, &applied)
+        .expect("regional analyst records");
+    store
+        .record_order(&nat, &granted)
+        .expect("national analyst records");
+    let before = count_of(&mut *store, "orders");
+    assert_eq!(before, 2);
+    assert_forbidden(
+        store.record_order(&ann, &applied),
+        "a force analyst records",
+    );
+    assert_forbidden(
+        store.record_order(&ian, &applied),
+        "an information manager records",
+    );
+    assert_forbidden(store.orders(&ann), "a force analyst reads orders");
+    assert_eq!(
+        count_of(&mut *store, "orders"),
+        before,
+        "refusals store nothing"
+    );
+
+    let orders = store.orders(&rita).expect("orders");
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[0].number, "+447700900001");
+    assert_eq!(orders[0].status, store::OrderStatus::Applied);
+    assert_eq!(orders[0].line.as_deref(), Some("L-0001 <\"quoted\">"));
+    assert_eq!(orders[0].date, day("2026-03-02"));
+    assert_eq!(orders[0].recorded_by, "rita");
+    assert_eq!(orders[1].status, store::OrderStatus::Granted);
+    assert_eq!(orders[1].line, None);
+    assert_eq!(orders[1].recorded_by, "nat");
+    assert!(orders[0].recorded_at <= orders[1].recorded_at);
+
+    let log = store.audit_log(&nat, 100).expect("audit log");
+    let has = |user: &str, action: &str| log.iter().any(|e| e.user == user && e.action == action);
+    assert!(has("rita", "record_order"), "{log:?}");
+    assert!(has("nat", "record_order"));
+    assert!(has("rita", "read_orders"));
+    assert!(has("ann", "denied"));
+    assert!(has("ian", "denied"));
 }
