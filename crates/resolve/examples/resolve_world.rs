@@ -108,7 +108,10 @@ fn flatten(input: &Input, path: &Path) -> Result<(), Box<dyn Error>> {
             text(&p.forenames),
             text(&p.surname),
             p.dob.map(|d| d.to_string()).unwrap_or_default(),
-            p.postcode.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+            p.postcode
+                .as_ref()
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
             phones.first().map(|n| n.to_string()).unwrap_or_default(),
             phones.join(";"),
             p.pnc_id.as_ref().map(|c| c.to_string()).unwrap_or_default(),

@@ -11,8 +11,8 @@
 //! Analysts' decisions about locations are honoured; vehicles and numbers are exact and take
 //! none.
 
-use rustc_hash::FxHashMap;
 use crate::normalise::jaro_winkler;
+use rustc_hash::FxHashMap;
 
 use crate::blocking::{BlockIndex, key};
 use crate::cluster::{self, Linkage, Thresholds};

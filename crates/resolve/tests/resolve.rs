@@ -160,7 +160,6 @@ fn comparison_levels() {
             SURNAME,
             "matches the other's forename (swapped)",
         ),
-
         (base.clone(), with(&|_| {}), FORENAME, "exact"),
         (
             base.clone(),

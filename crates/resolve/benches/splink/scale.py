@@ -8,6 +8,7 @@ Then, from the repository root:
 
     python3 crates/resolve/benches/splink/scale.py [--nominals 1000000] [--quick]
         [--world DIR] [--keep DIR] [--skip-splink] [--splink-threads N]
+        [--splink-memory-limit 6GB|none]
 
 It builds `crossline` and the `resolve_world` example, generates a world with
 `crossline world --size medium --seed 1 --nominals N --no-comms --xlsx-share 0` (N = 1,000,000
@@ -40,6 +41,11 @@ deterministic rules (PNC id; forename + surname + dob) at recall 0.8; u by rando
 predictions at probability 0.5, clustered at 0.9 (our resolver's match threshold). The F1 it
 reaches at other clustering thresholds is printed too, from clusterings run after its timing
 stops.
+
+DuckDB is given a memory_limit of 6GB (--splink-memory-limit; it spills to disk beyond): with
+its own default, 80% of the machine's memory, Splink held about 19 GB on a 24 GB machine at
+1,000,000 records, which starves anything else running. The limit bounds Splink's peak, so
+it can only make the memory comparison harder for ours.
 
 What it deliberately does not do: tune either tool on the truth, give Splink more or fewer
 threads than the machine has (--splink-threads sets DuckDB's), or download anything.
@@ -100,7 +106,7 @@ def score(clusters_csv, truth):
     return precision, recall, f1
 
 
-def splink_worker(flat_csv, out_csv, threads):
+def splink_worker(flat_csv, out_csv, threads, memory_limit):
     """Runs Splink on the flat CSV and writes record_id,cluster_id (clustered at 0.9) to
     `out_csv`, and the clusters at the other thresholds next to it; prints its own timing."""
     import logging
@@ -110,9 +116,16 @@ def splink_worker(flat_csv, out_csv, threads):
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
     started = time.perf_counter()
+
+    def stage(name):
+        print(f"  splink {name} at {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+
     con = duckdb.connect()
     if threads:
         con.execute(f"set threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"set memory_limit = '{memory_limit}'")
+        con.execute(f"set temp_directory = '{os.path.dirname(os.path.abspath(out_csv))}/duckdb-spill'")
     table = con.sql(
         f"""
         select
@@ -134,7 +147,6 @@ def splink_worker(flat_csv, out_csv, threads):
         blocking_rules_to_generate_predictions=[
             block_on("surname", "dob"),
             block_on("forename", "dob"),
-            block_on("forename", "surname"),
             block_on("postcode"),
             block_on("phone"),
             block_on("pnc_id"),
@@ -154,13 +166,18 @@ def splink_worker(flat_csv, out_csv, threads):
         ],
     )
     linker = Linker(records, settings, log_level=logging.WARNING)
+    stage("prior")
     linker.training.estimate_probability_two_random_records_match(
         [block_on("pnc_id"), block_on("forename", "surname", "dob")], recall=0.8
     )
+    stage("u")
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-    for rule in (block_on("forename", "surname"), block_on("dob")):
+    for rule in (block_on("surname", "dob"), block_on("postcode")):
+        stage(f"EM on {rule.get_blocking_rule('duckdb').blocking_rule_sql}")
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    stage("predict")
     predictions = linker.inference.predict(threshold_match_probability=0.5)
+    stage("cluster")
 
     def write_clusters(threshold, path):
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
@@ -187,10 +204,16 @@ def main():
     parser.add_argument("--keep", help="keep files here (default: a temporary folder)")
     parser.add_argument("--skip-splink", action="store_true", help="only run ours")
     parser.add_argument("--splink-threads", type=int, help="DuckDB threads (default: all)")
+    parser.add_argument(
+        "--splink-memory-limit",
+        default="6GB",
+        help="DuckDB memory_limit (default 6GB; 'none' keeps DuckDB's own, 80%% of RAM)",
+    )
     parser.add_argument("--splink-worker", nargs=2, metavar=("FLAT", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.splink_worker:
-        splink_worker(*args.splink_worker, args.splink_threads)
+        limit = None if args.splink_memory_limit == "none" else args.splink_memory_limit
+        splink_worker(*args.splink_worker, args.splink_threads, limit)
         return
     nominals = 100_000 if args.quick else args.nominals
 
@@ -243,6 +266,7 @@ def main():
         command = [sys.executable, os.path.abspath(__file__), "--splink-worker", flat_csv, splink_csv]
         if args.splink_threads:
             command += ["--splink-threads", str(args.splink_threads)]
+        command += ["--splink-memory-limit", args.splink_memory_limit]
         splink_seconds, splink_kib, stderr = run_measured(command)
         worker = stats_line(stderr, "splink_worker")
         theirs = score(splink_csv, truth)
