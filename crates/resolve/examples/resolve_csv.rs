@@ -5,20 +5,21 @@
 //! (`--stages` reports when each stage of the run starts).
 //!
 //! INPUT has a header and the columns `record_id, forenames, surname, dob, address, postcode,
-//! phones, pnc_id, other_ids` (any may be absent or empty except `record_id`): `dob` is
-//! `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; `postcode` a UK postcode; `phones` and `other_ids` are
-//! `;`-separated. A value that does not read (a date that is no date, a foreign postcode, an
-//! invalid PNC id or phone number) is left out and counted. OUTPUT gets `record_id,cluster_id`
-//! for every record. The last line on stderr is machine-readable:
-//! `resolve_csv records=N clusters=M unread=U read_seconds=R resolve_seconds=S
-//! total_seconds=T peak_rss_kib=K` (peak RSS is the process's `VmHWM`).
+//! phones, pnc_id, other_ids` (any may be absent or empty except `record_id`, which may also be
+//! called `unique_id`): `dob` is `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; `postcode` a UK postcode;
+//! `phones` and `other_ids` are `;`-separated. A value that does not read (a date that is no
+//! date, a foreign postcode, an invalid PNC id or phone number) is left out and counted.
+//! OUTPUT gets `record_id,cluster_id` for every record. The last line on stderr is
+//! machine-readable: `resolve_csv records=N clusters=M unread=U read_seconds=R
+//! resolve_seconds=S total_seconds=T peak_rss_kib=K` (peak RSS is the process's `VmHWM`).
 //!
-//! Flat records come from no return, so every record is keyed under one force (the registry's
-//! first) and one month with its `record_id` as reference, and `Settings::same_return_cannot_link` is turned
-//! off: the rule that two references of one force's return are two people describes returns,
-//! not a flat file (with it on, every cluster would need all its pairs to be confident
-//! matches). Everything else is `Settings::default()`. This example does not train on labels,
-//! tune per dataset or read any truth.
+//! Flat records come from no return, so every record is keyed under one force (the
+//! registry's first) and one month with its `record_id` as reference, and
+//! `Settings::same_return_cannot_link` is turned off: the rule that two references of one
+//! force's return are two people describes returns, not a flat file (with it on, every cluster
+//! would need all its pairs to be confident matches). Everything else is
+//! `Settings::default()`. This example does not train on labels, tune per dataset or read any
+//! truth.
 
 use std::collections::HashSet;
 use std::error::Error;
@@ -82,7 +83,9 @@ fn read(path: &str) -> Result<(Input, usize), Box<dyn Error>> {
     let mut reader = csv::Reader::from_path(path)?;
     let headers = reader.headers()?.clone();
     let column = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let id_column = column("record_id").ok_or("no record_id column")?;
+    let id_column = column("record_id")
+        .or_else(|| column("unique_id"))
+        .ok_or("no record_id (or unique_id) column")?;
     let columns = [
         "forenames",
         "surname",

@@ -10,6 +10,10 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
 
+/// The bit marking the key of a broad rule (one that groups on little, e.g. a name's sound
+/// or a date of birth alone), whose blocks get a smaller cap.
+pub const BROAD: u64 = 1 << 63;
+
 /// A block key: a rule number and the values it groups on, hashed. A collision only adds
 /// candidates, never loses one.
 pub fn key(rule: u8, parts: &[&dyn BlockPart]) -> u64 {
@@ -18,7 +22,17 @@ pub fn key(rule: u8, parts: &[&dyn BlockPart]) -> u64 {
     for part in parts {
         part.feed(&mut hasher);
     }
-    hasher.finish()
+    hasher.finish() & !BROAD
+}
+
+/// `key` marked as the key of a broad rule.
+pub fn broad(key: u64) -> u64 {
+    key | BROAD
+}
+
+/// The cap of a key's block: `broad_cap` for broad keys, `cap` otherwise.
+fn cap_of(key: u64, cap: usize, broad_cap: usize) -> usize {
+    if key & BROAD != 0 { broad_cap } else { cap }
 }
 
 /// A value a block key groups on.
@@ -51,21 +65,22 @@ impl BlockIndex {
     }
 
     /// The nodes sharing a key with `node` (given its `keys`), restricted by `keep`, sorted and
-    /// without repeats; blocks with more than `cap` members are skipped.
+    /// without repeats; blocks with more than `cap` members (`broad_cap` for the keys of broad
+    /// rules) are skipped.
     pub fn candidates(
         &self,
         node: u32,
         keys: &[u64],
-        cap: usize,
+        (cap, broad_cap): (usize, usize),
         keep: impl Fn(u32) -> bool,
         out: &mut Vec<u32>,
     ) {
         out.clear();
-        for k in keys {
-            let Some(members) = self.blocks.get(k) else {
+        for &k in keys {
+            let Some(members) = self.blocks.get(&k) else {
                 continue;
             };
-            if members.len() > cap {
+            if members.len() > cap_of(k, cap, broad_cap) {
                 continue;
             }
             out.extend(members.iter().copied().filter(|&m| m != node && keep(m)));
@@ -74,9 +89,13 @@ impl BlockIndex {
         out.dedup();
     }
 
-    /// How many blocks hold more than `cap` members (and so were skipped).
-    pub fn oversized(&self, cap: usize) -> usize {
-        self.blocks.values().filter(|m| m.len() > cap).count()
+    /// How many blocks hold more than `cap` members (`broad_cap` for broad keys), and so were
+    /// skipped.
+    pub fn oversized(&self, (cap, broad_cap): (usize, usize)) -> usize {
+        self.blocks
+            .iter()
+            .filter(|(k, m)| m.len() > cap_of(**k, cap, broad_cap))
+            .count()
     }
 
     /// Every block's members, for training on a single rule.
@@ -109,10 +128,19 @@ mod tests {
         index.insert(2, &[b, giant]);
         index.insert(3, &[giant]);
         let mut out = Vec::new();
-        index.candidates(0, &[a, b, giant], 3, |_| true, &mut out);
+        index.candidates(0, &[a, b, giant], (3, 3), |_| true, &mut out);
         assert_eq!(out, vec![1, 2]);
-        assert_eq!(index.oversized(3), 1);
-        index.candidates(0, &[a, b, giant], 4, |m| m > 1, &mut out);
+        assert_eq!(index.oversized((3, 3)), 1);
+        index.candidates(0, &[a, b, giant], (4, 4), |m| m > 1, &mut out);
         assert_eq!(out, vec![2, 3]);
+        // A broad key's block is capped by the second cap.
+        let wide = broad(key(4, &[&"y"]));
+        for node in 0..3 {
+            index.insert(node, &[wide]);
+        }
+        index.candidates(0, &[wide], (4, 2), |_| true, &mut out);
+        assert!(out.is_empty());
+        index.candidates(0, &[wide], (2, 4), |_| true, &mut out);
+        assert_eq!(out, vec![1, 2]);
     }
 }

@@ -14,7 +14,8 @@
 //! Module map: `key` and `input` (what goes in), `normalise` and `nicknames` (text),
 //! `fellegi_sunter`, `em`, `sampling`, `blocking` and `cluster` (the method), `persons` and
 //! `lines` (the two learnt resolvers), `places` (locations, vehicles, numbers), `ids`, `explain`,
-//! `decisions`, `deconflict`, `resolution` (what comes out), `settings`, and `run` (the runs).
+//! `decisions`, `deconflict`, `resolution` (what comes out), `settings`, `text` (compact
+//! storage of short texts), and `run` (the runs).
 
 pub mod blocking;
 pub mod cluster;
@@ -35,6 +36,7 @@ pub mod resolution;
 mod run;
 pub mod sampling;
 pub mod settings;
+pub mod text;
 
 pub use decisions::Decision;
 pub use deconflict::{Deconfliction, Severity, deconflict};

@@ -60,9 +60,17 @@ pub fn phonetic(name: &str) -> (String, String) {
 /// texts of up to 64 bytes (every normalised name and address word): comparisons run it
 /// millions of times.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    if !a.is_ascii() || !b.is_ascii() || x.len() > 64 || y.len() > 64 {
+    if !a.is_ascii() || !b.is_ascii() || a.len() > 64 || b.len() > 64 {
         return strsim::jaro_winkler(a, b);
+    }
+    jaro_winkler_ascii(a.as_bytes(), b.as_bytes())
+}
+
+/// [`jaro_winkler`] of two ASCII texts given as bytes (the caller vouches they are ASCII, as
+/// normalised names are); texts over 64 bytes fall back to `strsim`.
+pub fn jaro_winkler_ascii(x: &[u8], y: &[u8]) -> f64 {
+    if x.len() > 64 || y.len() > 64 {
+        return strsim::jaro_winkler(&String::from_utf8_lossy(x), &String::from_utf8_lossy(y));
     }
     let sim = jaro_ascii(x, y);
     if sim > 0.7 {
@@ -96,6 +104,65 @@ pub fn similar(a: &str, b: &str, threshold: f64) -> bool {
         return false;
     }
     jaro_winkler(a, b) >= threshold
+}
+
+/// A sketch of a word for telling most pairs apart without reading them: which letters a–z
+/// it holds (with one bit for any digit and one for anything else), its length and 28 bits of
+/// its hash. Equal words have equal sketches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Sketch(u64);
+
+impl Sketch {
+    /// The sketch of `word` (the zero sketch stands for no word).
+    pub fn of(word: &str) -> Sketch {
+        let mut mask = 0u64;
+        for b in word.bytes() {
+            mask |= match b {
+                b'a'..=b'z' => 1 << (b - b'a'),
+                b'A'..=b'Z' => 1 << (b - b'A'),
+                b'0'..=b'9' => 1 << 26,
+                _ => 1 << 27,
+            };
+        }
+        let mut hasher = rustc_hash::FxHasher::default();
+        std::hash::Hash::hash(word, &mut hasher);
+        let hash = std::hash::Hasher::finish(&hasher) >> 36;
+        Sketch(mask | (word.len().min(255) as u64) << 28 | hash << 36)
+    }
+
+    /// The word's length (255 for longer words).
+    pub fn len(self) -> usize {
+        ((self.0 >> 28) & 0xff) as usize
+    }
+
+    /// Whether the word is empty (or there is none).
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the word holds a digit.
+    pub fn has_digit(self) -> bool {
+        self.0 & (1 << 26) != 0
+    }
+
+    /// An upper bound of the Jaro–Winkler similarity of the two words sketched: a character
+    /// the other word lacks cannot match, and each letter one word holds that the other
+    /// lacks stands for at least one such character.
+    pub fn similarity_bound(self, other: Sketch) -> f64 {
+        let (lx, ly) = (self.len(), other.len());
+        if lx == 0 || ly == 0 || lx >= 255 || ly >= 255 {
+            return 1.0;
+        }
+        let (mx, my) = (self.0 & 0x0fff_ffff, other.0 & 0x0fff_ffff);
+        let ux = (mx & !my).count_ones() as usize;
+        let uy = (my & !mx).count_ones() as usize;
+        let m = lx.saturating_sub(ux).min(ly.saturating_sub(uy)) as f64;
+        if m == 0.0 {
+            return 0.0;
+        }
+        let jaro = (m / lx as f64 + m / ly as f64 + 1.0) / 3.0;
+        jaro + 0.4 * (1.0 - jaro)
+    }
 }
 
 /// How many characters one text has that the other lacks (the larger side): a lower bound of
@@ -514,6 +581,8 @@ mod tests {
                     assert_eq!(similar(x, y, t), jaro_winkler(x, y) >= t, "{x} {y} {t}");
                 }
                 assert!(bag_distance(x, y) <= strsim::osa_distance(x, y), "{x} {y}");
+                let bound = Sketch::of(x).similarity_bound(Sketch::of(y));
+                assert!(bound + 1e-12 >= jaro_winkler(x, y), "{x} {y}");
             }
         }
     }

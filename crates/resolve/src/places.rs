@@ -134,7 +134,7 @@ pub fn locations(
     let mut found = Vec::new();
     for (p, k) in keys.iter().enumerate() {
         let p = p as u32;
-        blocks.candidates(p, k, usize::MAX, |q| q > p, &mut found);
+        blocks.candidates(p, k, (usize::MAX, usize::MAX), |q| q > p, &mut found);
         for &q in &found {
             let w = linkage.weight(p, q);
             if w > 0.0 {

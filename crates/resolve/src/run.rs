@@ -208,7 +208,9 @@ fn finish(
         person_profiles: index.live().len(),
         person_pairs_compared: index.n_compared,
         person_links: index.edges.len(),
-        person_oversized_blocks: index.blocks.oversized(settings.max_block_size),
+        person_oversized_blocks: index
+            .blocks
+            .oversized((settings.max_block_size, settings.max_broad_block_size)),
         person_em_iterations: pm.em_iterations.clone(),
         person_prior: pm.model.lambda,
         ..Stats::default()

@@ -24,6 +24,11 @@ pub struct Settings {
     /// Blocks with more records (profiles) than this are not expanded into pairs, and are
     /// counted in [`crate::Stats`]. Default 400.
     pub max_block_size: usize,
+    /// The same cap for the blocks of the broad person rules, which group on little (a name's
+    /// sound with a year of birth, a date of birth alone, a line's deal number): past this
+    /// size such a block is mostly strangers, and the pairs that matter in it are found through
+    /// the narrower rules. Default 50.
+    pub max_broad_block_size: usize,
     /// Match probability a pair must reach to link two clusters. Default 0.9.
     pub match_threshold: f64,
     /// Mean evidence (log2 Bayes factor without the prior, each pair clamped to
@@ -59,6 +64,7 @@ impl Default for Settings {
             em_tolerance: 1e-4,
             tf_adjustment_weight: 1.0,
             max_block_size: 400,
+            max_broad_block_size: 50,
             match_threshold: 0.9,
             cluster_evidence: 2.0,
             evidence_clamp: 10.0,

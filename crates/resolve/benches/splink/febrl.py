@@ -196,12 +196,11 @@ def run_splink(frames, n):
 
     from splink import DuckDBAPI, Linker, block_on
 
-    logging.getLogger("splink").setLevel(logging.WARNING)
     documented = 0.99 if n == 4 else 0.5
     started = time.perf_counter()
     db_api = DuckDBAPI()
     sdfs = [db_api.register(df) for df in frames]
-    linker = Linker(sdfs if n == 4 else sdfs[0], splink_settings(n))
+    linker = Linker(sdfs if n == 4 else sdfs[0], splink_settings(n), log_level=logging.WARNING)
     if n == 4:
         deterministic = [
             block_on("soc_sec_id"),

@@ -205,10 +205,19 @@ pub fn candidates(index: &LineIndex, settings: &Settings) -> (Vec<(u32, u32)>, u
     let mut found = Vec::new();
     for (p, k) in keys.iter().enumerate() {
         let p = p as u32;
-        blocks.candidates(p, k, settings.max_block_size, |q| q > p, &mut found);
+        blocks.candidates(
+            p,
+            k,
+            (settings.max_block_size, settings.max_block_size),
+            |q| q > p,
+            &mut found,
+        );
         out.extend(found.iter().map(|&q| (p, q)));
     }
-    (out, blocks.oversized(settings.max_block_size))
+    (
+        out,
+        blocks.oversized((settings.max_block_size, settings.max_block_size)),
+    )
 }
 
 /// Sets the prior of `lm` from the candidate pairs.

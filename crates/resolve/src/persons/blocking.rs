@@ -25,42 +25,72 @@
 use chrono::Datelike;
 use model::PartialDate;
 
-use crate::blocking::key;
+use crate::blocking::{broad, key};
 use crate::persons::features::PersonFeatures;
 
 /// The block keys of a profile.
 pub fn keys(p: &PersonFeatures) -> Vec<u64> {
     let mut out = Vec::with_capacity(12);
+    each_key(p, |_, k| out.push(k));
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The block keys of a profile with the number of the rule giving each (for measuring what
+/// each rule costs and finds).
+pub fn rule_keys(p: &PersonFeatures) -> Vec<(u8, u64)> {
+    let mut out = Vec::with_capacity(12);
+    each_key(p, |rule, k| out.push((rule, k)));
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The broad rules (see [`crate::blocking::BROAD`]).
+const BROAD_RULES: [u8; 7] = [1, 2, 7, 8, 11, 13, 16];
+
+fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64)) {
+    let mut push = |rule: u8, k: u64| {
+        emit(
+            rule,
+            if BROAD_RULES.contains(&rule) {
+                broad(k)
+            } else {
+                k
+            },
+        );
+    };
     let surname_code = p.surname_code[0];
     let forename_code = p.forename_code[0];
     if let Some(dob) = p.dob {
         if let (true, Some(initial)) = (surname_code != 0, p.first_forename().bytes().next()) {
-            out.push(key(1, &[&surname_code, &dob.year(), &initial]));
+            push(1, key(1, &[&surname_code, &dob.year(), &initial]));
         }
         if let (Some(month), true) = (dob.month(), forename_code != 0) {
-            out.push(key(2, &[&forename_code, &dob.year(), &month]));
+            push(2, key(2, &[&forename_code, &dob.year(), &month]));
         }
         if let PartialDate::Full(date) = dob {
-            out.push(key(8, &[&date.num_days_from_ce()]));
+            push(8, key(8, &[&date.num_days_from_ce()]));
         }
     }
     if let Some(pnc) = &p.pnc {
-        out.push(key(3, &[&&**pnc]));
+        push(3, key(3, &[&&**pnc]));
     }
     for phone in p.phones.iter() {
-        out.push(key(4, &[phone]));
+        push(4, key(4, &[phone]));
     }
     if let (Some(postcode), Some(initial)) = (&p.postcode, p.surname.bytes().next()) {
-        out.push(key(5, &[&&**postcode, &initial]));
+        push(5, key(5, &[&&**postcode, &initial]));
     }
     for alias in p.aliases.iter() {
-        out.push(key(6, &[&&**alias]));
+        push(6, key(6, &[&&**alias]));
         if surname_code != 0 {
-            out.push(key(16, &[&&**alias, &surname_code]));
+            push(16, key(16, &[&&**alias, &surname_code]));
         }
     }
     if surname_code != 0 && !p.first_forename().is_empty() {
-        out.push(key(16, &[&p.first_forename(), &surname_code]));
+        push(16, key(16, &[&p.first_forename(), &surname_code]));
     }
     if surname_code != 0 && forename_code != 0 {
         let (lo, hi) = if surname_code <= forename_code {
@@ -68,37 +98,34 @@ pub fn keys(p: &PersonFeatures) -> Vec<u64> {
         } else {
             (forename_code, surname_code)
         };
-        out.push(key(7, &[&lo, &hi]));
+        push(7, key(7, &[&lo, &hi]));
     }
     for id in p.other_ids.iter() {
-        out.push(key(14, &[&&**id]));
+        push(14, key(14, &[&&**id]));
     }
     if let Some(line) = p.address.as_ref().filter(|l| !l.numbers.is_empty()) {
-        out.push(key(17, &[&line.text]));
+        push(17, key(17, &[&line.text]));
     }
     if p.postcode.is_none() && !p.surname.is_empty() {
         for word in p.locality.iter() {
-            out.push(key(18, &[&&*p.surname, &&**word]));
+            push(18, key(18, &[&&*p.surname, &&**word]));
         }
     }
-    out.push(key(9, &[&p.force, &&*p.reference]));
+    push(9, key(9, &[&p.force, &&*p.reference]));
     if let Some(postcode) = &p.postcode {
-        out.push(key(10, &[&&**postcode]));
+        push(10, key(10, &[&&**postcode]));
     }
     for number in p.line_numbers.iter() {
         if surname_code != 0 {
-            out.push(key(11, &[number, &surname_code]));
+            push(11, key(11, &[number, &surname_code]));
         }
         for alias in p.aliases.iter() {
-            out.push(key(12, &[number, &&**alias]));
+            push(12, key(12, &[number, &&**alias]));
         }
         if let Some(dob) = p.dob {
-            out.push(key(13, &[number, &dob.year()]));
+            push(13, key(13, &[number, &dob.year()]));
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// The rules of the training sessions.

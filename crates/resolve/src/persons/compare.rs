@@ -12,11 +12,16 @@ use chrono::{Datelike, NaiveDate};
 use model::PartialDate;
 use strsim::osa_distance;
 
-use crate::normalise::{bag_distance, jaro_winkler, similar};
+use crate::normalise::{Sketch, bag_distance, jaro_winkler, jaro_winkler_ascii, similar};
+use crate::text::Text;
 
 use crate::fellegi_sunter::{ComparisonParams, Gamma};
 use crate::nicknames;
-use crate::persons::features::{PersonFeatures, PersonTermFrequencies};
+use crate::persons::features::{
+    ALIASES as ALIAS_COUNT, FORENAMES as FORENAME_COUNT, LINE_BRANDS, LINE_NUMBERS,
+    LOCALITY as LOCALITY_COUNT, OTHER_IDS as OTHER_ID_COUNT, PHONES as PHONE_MASK, PersonFeatures,
+    PersonTermFrequencies,
+};
 
 /// Index of each comparison in a person [`Gamma`].
 pub const SURNAME: usize = 0;
@@ -180,28 +185,29 @@ fn codes_agree(a: [u32; 2], b: [u32; 2]) -> bool {
         && (a[0] == b[0] || (a[1] != 0 && a[1] == b[0]) || (b[1] != 0 && a[0] == b[1]))
 }
 
-fn is_initial(name: &str) -> bool {
-    name.len() == 1
-}
-
 /// Compares two profiles.
 pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> Gamma {
     let mut gamma = Gamma::default();
     (gamma.levels[SURNAME], gamma.tf[SURNAME]) = surname(a, b, tf);
     (gamma.levels[FORENAME], gamma.tf[FORENAME]) = forename(a, b, tf);
-    (gamma.levels[ALIASES], gamma.tf[ALIASES]) = aliases(a, b, tf);
+    if a.counts[ALIAS_COUNT] > 0 || b.counts[ALIAS_COUNT] > 0 {
+        (gamma.levels[ALIASES], gamma.tf[ALIASES]) = aliases(a, b, tf);
+    }
     gamma.levels[DOB] = dob(a.dob, b.dob);
-    gamma.levels[PNC] = match (&a.pnc, &b.pnc) {
-        (Some(x), Some(y)) => {
-            if x == y {
-                1
-            } else {
-                2
-            }
-        }
-        _ => 0,
+    gamma.levels[PNC] = match (a.pnc_hash, b.pnc_hash) {
+        (0, _) | (_, 0) => 0,
+        (x, y) if x == y && a.pnc == b.pnc => 1,
+        _ => 2,
     };
-    (gamma.levels[PHONE], gamma.tf[PHONE]) = phones(&a.phones, &b.phones, |n| tf.phone(n));
+    let (pa, pb) = (a.masks[PHONE_MASK], b.masks[PHONE_MASK]);
+    (gamma.levels[PHONE], gamma.tf[PHONE]) = if pa == 0 || pb == 0 {
+        (0, 0.0)
+    } else if pa & pb == 0 {
+        // No mask bit in common: no number in common.
+        (2, 0.0)
+    } else {
+        phones(&a.phones, &b.phones, |n| tf.phone(n))
+    };
     gamma.levels[ADDRESS] = address(a, b);
     gamma.levels[GENDER] = match (a.gender, b.gender) {
         (Some(x), Some(y)) => {
@@ -213,10 +219,22 @@ pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencie
         }
         _ => 0,
     };
-    gamma.levels[SAME_REF] = same_ref(a.force, &a.reference, b.force, &b.reference);
+    gamma.levels[SAME_REF] = if a.force == b.force {
+        same_ref(a.force, &a.reference, b.force, &b.reference)
+    } else {
+        0
+    };
     gamma.levels[LINES] = lines(a, b);
-    gamma.levels[OTHER_IDS] = other_ids(&a.other_ids, &b.other_ids);
-    gamma.levels[LOCALITY] = locality(&a.locality, &b.locality);
+    if a.counts[OTHER_ID_COUNT] > 0 && b.counts[OTHER_ID_COUNT] > 0 {
+        gamma.levels[OTHER_IDS] = other_ids(&a.other_ids, &b.other_ids);
+    }
+    if a.counts[LOCALITY_COUNT] > 0 && b.counts[LOCALITY_COUNT] > 0 {
+        gamma.levels[LOCALITY] = if a.counts[LOCALITY_COUNT] <= 2 && b.counts[LOCALITY_COUNT] <= 2 {
+            short_locality(a, b)
+        } else {
+            locality(&a.locality, &b.locality)
+        };
+    }
     gamma
 }
 
@@ -228,6 +246,45 @@ fn words_agree(x: &str, y: &str) -> bool {
             && !x.bytes().any(|b| b.is_ascii_digit())
             && !y.bytes().any(|b| b.is_ascii_digit())
             && similar(x, y, 0.9)
+}
+
+/// [`locality`] for profiles with at most two locality words each, deciding most word pairs
+/// from their sketches alone.
+fn short_locality(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
+    let (na, nb) = (
+        usize::from(a.counts[LOCALITY_COUNT]),
+        usize::from(b.counts[LOCALITY_COUNT]),
+    );
+    let (mut in_a, mut in_b) = (0u8, 0u8);
+    for i in 0..na {
+        for j in 0..nb {
+            let (sx, sy) = (a.locality_sketches[i], b.locality_sketches[j]);
+            let possible = sx == sy
+                || sx.len() >= 4
+                    && sy.len() >= 4
+                    && !sx.has_digit()
+                    && !sy.has_digit()
+                    && sx.similarity_bound(sy) >= 0.9;
+            if possible && words_agree(&a.locality[i], &b.locality[j]) {
+                in_a |= 1 << i;
+                in_b |= 1 << j;
+            }
+        }
+    }
+    let (ma, mb) = (in_a.count_ones() as usize, in_b.count_ones() as usize);
+    level_of_shares(ma, na, mb, nb)
+}
+
+fn level_of_shares(ma: usize, na: usize, mb: usize, nb: usize) -> u8 {
+    if ma == na && mb == nb {
+        1
+    } else if 2 * ma >= na && 2 * mb >= nb {
+        2
+    } else if ma > 0 {
+        3
+    } else {
+        4
+    }
 }
 
 /// Level of the words after the first lines of two addresses: 1 every word of each has a
@@ -249,15 +306,7 @@ pub fn locality(a: &[Box<str>], b: &[Box<str>]) -> u8 {
         }
     }
     let (ma, mb) = (in_a.count_ones() as usize, in_b.count_ones() as usize);
-    if ma == a.len() && mb == b.len() {
-        1
-    } else if 2 * ma >= a.len() && 2 * mb >= b.len() {
-        2
-    } else if ma > 0 {
-        3
-    } else {
-        4
-    }
+    level_of_shares(ma, a.len(), mb, b.len())
 }
 
 /// Level of two sorted identifier lists: 1 one in common, 2 two within a Damerau–Levenshtein
@@ -277,15 +326,15 @@ pub fn other_ids(a: &[Box<str>], b: &[Box<str>]) -> u8 {
 }
 
 fn lines(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
-    if a.line_brands.is_empty() && a.line_numbers.is_empty()
-        || b.line_brands.is_empty() && b.line_numbers.is_empty()
-    {
+    let (na, nb) = (a.masks[LINE_NUMBERS], b.masks[LINE_NUMBERS]);
+    let (ba, bb) = (a.masks[LINE_BRANDS], b.masks[LINE_BRANDS]);
+    if na == 0 && ba == 0 || nb == 0 && bb == 0 {
         return 0;
     }
-    if phones(&a.line_numbers, &b.line_numbers, |_| 0.0).0 == 1 {
+    if na & nb != 0 && phones(&a.line_numbers, &b.line_numbers, |_| 0.0).0 == 1 {
         return 1;
     }
-    if a.line_brands.iter().any(|x| b.line_brands.contains(x)) {
+    if ba & bb != 0 && a.line_brands.iter().any(|x| b.line_brands.contains(x)) {
         return 2;
     }
     3
@@ -302,24 +351,24 @@ pub fn same_ref(force_a: u16, ref_a: &str, force_b: u16, ref_b: &str) -> u8 {
 }
 
 fn surname(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> (u8, f32) {
-    let (x, y) = (&*a.surname, &*b.surname);
+    let (x, y) = (&a.surname, &b.surname);
     if x.is_empty() || y.is_empty() {
         return (0, 0.0);
     }
     if x == y {
         return (1, tf.surname(x));
     }
-    if x == b.first_forename() || y == a.first_forename() {
+    if *x == b.forename || *y == a.forename {
         return (2, 0.0);
     }
-    let similarity = jaro_winkler(x, y);
+    let similarity = name_similarity(x, y, a.name_sketches[0], b.name_sketches[0]);
     if similarity >= 0.92 {
         return (3, 0.0);
     }
     if codes_agree(a.surname_code, b.surname_code) {
         return (4, 0.0);
     }
-    let words_shared = a.surname_words.contains(' ') || b.surname_words.contains(' ');
+    let words_shared = a.double_barrelled || b.double_barrelled;
     if words_shared
         && a.surname_words
             .split(' ')
@@ -333,38 +382,48 @@ fn surname(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -
     (7, 0.0)
 }
 
+/// The Jaro–Winkler similarity of two names, or 0 when their sketches show it is under 0.8
+/// (the lowest threshold a name level uses).
+fn name_similarity(x: &Text, y: &Text, sx: Sketch, sy: Sketch) -> f64 {
+    if sx.similarity_bound(sy) < 0.80 {
+        return 0.0;
+    }
+    jaro_winkler_ascii(x.as_bytes(), y.as_bytes())
+}
+
 fn forename(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> (u8, f32) {
-    let (x, y) = (a.first_forename(), b.first_forename());
+    let (x, y) = (&a.forename, &b.forename);
     if x.is_empty() || y.is_empty() {
         return (0, 0.0);
     }
     if x == y {
         return (1, tf.forename(x));
     }
-    if nicknames::equivalent(x, y) {
+    if a.forename_groups
+        .iter()
+        .any(|g| b.forename_groups.contains(g))
+    {
         return (2, 0.0);
     }
-    if x == &*b.surname || y == &*a.surname {
+    if *x == b.surname || *y == a.surname {
         return (3, 0.0);
     }
-    if is_initial(x) || is_initial(y) {
-        return if x.as_bytes()[0] == y.as_bytes()[0] {
-            (7, 0.0)
-        } else {
-            (9, 0.0)
-        };
+    let (xb, yb) = (x.as_bytes(), y.as_bytes());
+    if xb.len() == 1 || yb.len() == 1 {
+        return if xb[0] == yb[0] { (7, 0.0) } else { (9, 0.0) };
     }
-    let similarity = jaro_winkler(x, y);
+    let similarity = name_similarity(x, y, a.name_sketches[1], b.name_sketches[1]);
     if similarity >= 0.92 {
         return (4, 0.0);
     }
     if codes_agree(a.forename_code, b.forename_code) {
         return (5, 0.0);
     }
-    let other_agrees = a
-        .forenames
-        .iter()
-        .any(|f| f.len() > 1 && b.forenames.iter().any(|g| g == f));
+    // With one forename each, the only pair is the first forenames, already compared.
+    let other_agrees = (a.counts[FORENAME_COUNT] > 1 || b.counts[FORENAME_COUNT] > 1)
+        && a.forenames
+            .iter()
+            .any(|f| f.len() > 1 && b.forenames.iter().any(|g| g == f));
     if other_agrees {
         return (6, 0.0);
     }
@@ -489,15 +548,19 @@ enum Part {
 }
 
 fn address(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
-    let postcode = match (&a.postcode, &b.postcode) {
-        (Some(x), Some(y)) if x == y => Part::Exact,
-        (Some(_), Some(_)) if a.outward() == b.outward() => Part::Near,
-        (Some(_), Some(_)) => Part::Different,
-        _ => Part::Missing,
+    let postcode = match (a.postcode_key, b.postcode_key) {
+        (0, _) | (_, 0) => Part::Missing,
+        (x, y) if x == y => Part::Exact,
+        _ if a.district_key == b.district_key => Part::Near,
+        _ => Part::Different,
     };
+    // The hashes tell most pairs apart without reading the texts.
+    let (ha, hb) = (a.address_hashes, b.address_hashes);
     let line = match (&a.address, &b.address) {
-        (Some(x), Some(y)) if x.text == y.text => Part::Exact,
-        (Some(x), Some(y)) if x.numbers == y.numbers && jaro_winkler(&x.text, &y.text) >= 0.88 => {
+        (Some(x), Some(y)) if ha.0 == hb.0 && x.text == y.text => Part::Exact,
+        (Some(x), Some(y))
+            if ha.1 == hb.1 && x.numbers == y.numbers && jaro_winkler(&x.text, &y.text) >= 0.88 =>
+        {
             Part::Near
         }
         (Some(_), Some(_)) => Part::Different,

@@ -14,38 +14,69 @@ use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use model::{Gender, PartialDate};
 
 use crate::input::PersonRecord;
-use crate::normalise::{self, AddressLine};
+use crate::normalise::{self, AddressLine, Sketch};
+use crate::text::Text;
 
 /// A normalised person record; equal features from the same force and reference make one
 /// profile.
+///
+/// The fields every comparison reads come first and are laid out in order (`repr(C)`), with
+/// summaries of the lists (counts, and 64-bit masks of their values' hashes, so that two lists
+/// sharing no mask bit share no value), so that most pairs are scored from the first few cache
+/// lines of the two profiles without reading the lists themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[repr(C)]
 pub struct PersonFeatures {
-    /// The submitting force's position in the registry.
-    pub force: u16,
-    /// The force's reference.
-    pub reference: Box<str>,
     /// Surname without spaces or punctuation; empty when missing.
-    pub surname: Box<str>,
-    /// Surname words separated by single spaces (for double-barrelled names).
-    pub surname_words: Box<str>,
+    pub surname: Text,
+    /// The first forename (the given name); empty when none.
+    pub forename: Text,
     /// Double Metaphone codes of the surname (packed; 0 = none).
     pub surname_code: [u32; 2],
-    /// Forename words; the first is the given name.
-    pub forenames: Box<[Box<str>]>,
     /// Double Metaphone codes of the first forename.
     pub forename_code: [u32; 2],
-    /// Street names, each without spaces or punctuation.
-    pub aliases: Box<[Box<str>]>,
+    /// The nickname groups of the first forename (`nicknames::groups`).
+    pub forename_groups: &'static [u16],
+    /// Sketches of the surname and the first forename.
+    pub name_sketches: [Sketch; 2],
+    /// Sketches of the first two locality words.
+    pub locality_sketches: [Sketch; 2],
     /// Date of birth.
     pub dob: Option<PartialDate>,
+    /// The postcode's text packed into a number (0 when none; a canonical postcode has at
+    /// most eight bytes).
+    pub postcode_key: u64,
+    /// Its outward code packed likewise (0 when none).
+    pub district_key: u32,
+    /// The submitting force's position in the registry.
+    pub force: u16,
     /// Gender.
     pub gender: Option<Gender>,
+    /// Whether the surname has more than one word.
+    pub double_barrelled: bool,
+    /// Hashes of the first line's text and of its numbers (0 when there is none).
+    pub address_hashes: (u64, u64),
+    /// Hash of the PNC id (0 when none).
+    pub pnc_hash: u64,
+    /// Masks of `phones`, `line_numbers` and `line_brands` (0 when empty).
+    pub masks: [u64; 3],
+    /// How many forenames, street names, other ids and locality words there are (at most
+    /// 255 counted).
+    pub counts: [u8; 4],
+    /// The force's reference.
+    pub reference: Text,
+    /// Surname words separated by single spaces (for double-barrelled names).
+    pub surname_words: Box<str>,
+    /// Forename words; the first is the given name.
+    pub forenames: Box<[Box<str>]>,
+    /// Street names, each without spaces or punctuation.
+    pub aliases: Box<[Box<str>]>,
     /// PNC id.
-    pub pnc: Option<Box<str>>,
+    pub pnc: Option<Text>,
     /// Phone numbers as the digits of their E.164 form, sorted.
     pub phones: Box<[u64]>,
     /// Postcode, canonical (`SW1A 1AA`).
-    pub postcode: Option<Box<str>>,
+    pub postcode: Option<Text>,
     /// Identifiers of an unnamed scheme, upper-case letters and digits only, sorted.
     pub other_ids: Box<[Box<str>]>,
     /// First line of the address.
@@ -56,6 +87,36 @@ pub struct PersonFeatures {
     pub line_numbers: Box<[u64]>,
     /// Normalised brands of those lines, sorted.
     pub line_brands: Box<[Box<str>]>,
+}
+
+/// Index of each list in [`PersonFeatures::counts`].
+pub const FORENAMES: usize = 0;
+/// Street names.
+pub const ALIASES: usize = 1;
+/// Other ids.
+pub const OTHER_IDS: usize = 2;
+/// Locality words.
+pub const LOCALITY: usize = 3;
+
+/// Index of each list in [`PersonFeatures::masks`].
+pub const PHONES: usize = 0;
+/// Deal numbers of linked lines.
+pub const LINE_NUMBERS: usize = 1;
+/// Brands of linked lines.
+pub const LINE_BRANDS: usize = 2;
+
+/// A 64-bit mask with one bit per value (by hash); 0 for no values.
+pub fn mask<T: Hash>(values: impl IntoIterator<Item = T>) -> u64 {
+    values
+        .into_iter()
+        .fold(0, |m, v| m | (1u64 << (hash_of(&v) % 64)))
+}
+
+/// Up to eight bytes of text packed into a number (0 for none).
+fn pack_text(text: &str) -> u64 {
+    text.bytes()
+        .take(8)
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(b))
 }
 
 /// Packs a phonetic code of up to four ASCII letters into a number (0 = none).
@@ -85,6 +146,12 @@ pub fn force_index(force: &model::ForceCode) -> u16 {
             .collect()
     });
     index.get(force.as_str()).copied().unwrap_or(u16::MAX)
+}
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut hasher = FxHasher::default();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn codes(name: &str) -> [u32; 2] {
@@ -172,31 +239,63 @@ impl PersonFeatures {
             .collect();
         line_brands.sort();
         line_brands.dedup();
+        let count = |n: usize| n.min(255) as u8;
+        let postcode = record.postcode.as_ref();
         PersonFeatures {
-            line_numbers: line_numbers.into_boxed_slice(),
-            line_brands: line_brands.into_boxed_slice(),
-            force: force_index(&record.key.force),
-            reference: record.key.reference.as_str().into(),
             surname_code: codes(&surname),
-            surname: surname.into_boxed_str(),
-            surname_words: surname_tokens.join(" ").into_boxed_str(),
+            name_sketches: [Sketch::of(&surname), Sketch::of(first)],
+            surname: surname.into(),
+            forename: first.into(),
             forename_code,
+            forename_groups: crate::nicknames::groups(first),
+            locality_sketches: [
+                locality
+                    .first()
+                    .map_or(Sketch::default(), |w| Sketch::of(w)),
+                locality.get(1).map_or(Sketch::default(), |w| Sketch::of(w)),
+            ],
+            dob: record.dob,
+            postcode_key: postcode.map_or(0, |p| pack_text(p.as_str())),
+            district_key: postcode.map_or(0, |p| pack_text(p.outward()) as u32),
+            force: force_index(&record.key.force),
+            gender: record.gender,
+            double_barrelled: surname_tokens.len() > 1,
+            address_hashes: address
+                .as_ref()
+                .map_or((0, 0), |a| (hash_of(&a.text), hash_of(&a.numbers))),
+            pnc_hash: record
+                .pnc_id
+                .as_ref()
+                .map_or(0, |p| hash_of(p.as_str()) | 1),
+            masks: [
+                mask(phones.iter()),
+                mask(line_numbers.iter()),
+                mask(line_brands.iter()),
+            ],
+            counts: [
+                count(forenames.len()),
+                count(aliases.len()),
+                count(other_ids.len()),
+                count(locality.len()),
+            ],
+            reference: record.key.reference.as_str().into(),
+            surname_words: surname_tokens.join(" ").into_boxed_str(),
             forenames: forenames.into_boxed_slice(),
             aliases: aliases.into_boxed_slice(),
-            dob: record.dob,
-            gender: record.gender,
             pnc: record.pnc_id.as_ref().map(|p| p.as_str().into()),
             phones: phones.into_boxed_slice(),
-            postcode: record.postcode.as_ref().map(|p| p.as_str().into()),
+            postcode: postcode.map(|p| p.as_str().into()),
             other_ids: other_ids.into_boxed_slice(),
             address,
             locality: locality.into_boxed_slice(),
+            line_numbers: line_numbers.into_boxed_slice(),
+            line_brands: line_brands.into_boxed_slice(),
         }
     }
 
     /// The first forename, or "" when there is none.
     pub fn first_forename(&self) -> &str {
-        self.forenames.first().map_or("", |f| f)
+        &self.forename
     }
 
     /// A hash of the whole profile, for finding identical records.
@@ -247,7 +346,7 @@ impl PersonTermFrequencies {
             let mut once =
                 |field: u8, value: u64| seen.insert((p.force, &*p.reference, field, value));
             if !p.surname.is_empty() && once(0, hash(&p.surname)) {
-                *surname.entry(p.surname.clone()).or_default() += 1;
+                *surname.entry((*p.surname).into()).or_default() += 1;
             }
             let first = p.first_forename();
             if !first.is_empty() && once(1, hash(first)) {

@@ -93,6 +93,46 @@ fn hash_text(text: &str) -> u64 {
     hasher.finish()
 }
 
+/// A hash of the values of a record that its features depend on (all but the period).
+fn value_hash(r: &PersonRecord) -> u64 {
+    let mut h = FxHasher::default();
+    (
+        &r.key.force,
+        &r.key.reference,
+        &r.surname,
+        &r.forenames,
+        &r.aliases,
+    )
+        .hash(&mut h);
+    (&r.dob, &r.gender, &r.pnc_id, &r.address, &r.postcode).hash(&mut h);
+    (
+        &r.phone_numbers,
+        &r.other_ids,
+        &r.line_names,
+        &r.line_numbers,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// Whether two records hold the same values for everything their features depend on.
+fn same_values(a: &PersonRecord, b: &PersonRecord) -> bool {
+    a.key.force == b.key.force
+        && a.key.reference == b.key.reference
+        && a.surname == b.surname
+        && a.forenames == b.forenames
+        && a.aliases == b.aliases
+        && a.dob == b.dob
+        && a.gender == b.gender
+        && a.pnc_id == b.pnc_id
+        && a.address == b.address
+        && a.postcode == b.postcode
+        && a.phone_numbers == b.phone_numbers
+        && a.other_ids == b.other_ids
+        && a.line_names == b.line_names
+        && a.line_numbers == b.line_numbers
+}
+
 /// Person records, their profiles, the blocking index and the scored links.
 #[derive(Debug, Clone, Default)]
 pub struct PersonIndex {
@@ -134,55 +174,83 @@ impl PersonIndex {
     pub fn add(&mut self, records: &[PersonRecord]) -> (Vec<u32>, Vec<u32>) {
         let mut touched = Vec::new();
         let mut created = Vec::new();
+        // A force repeats most records unchanged month after month: a record holding the same
+        // values as an earlier one of this call (force and reference included) takes that
+        // record's profile without being normalised again.
+        let hashes: Vec<u64> = records.par_iter().map(value_hash).collect();
+        let mut normalised: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut profile_of: Vec<u32> = Vec::with_capacity(records.len());
         // In chunks, so that the features of records that turn out to repeat a profile are
         // never all held at once.
-        for chunk in records.chunks(65_536) {
-            let features: Vec<PersonFeatures> = chunk.par_iter().map(PersonFeatures::of).collect();
-            self.add_features(chunk, features, &mut touched, &mut created);
+        for (chunk_no, chunk) in records.chunks(65_536).enumerate() {
+            let start = chunk_no * 65_536;
+            let repeats: Vec<Option<u32>> = (start..start + chunk.len())
+                .map(|i| {
+                    let earlier = normalised.entry(hashes[i]).or_default();
+                    let same = earlier
+                        .iter()
+                        .copied()
+                        .find(|&j| same_values(&records[j as usize], &records[i]));
+                    if same.is_none() {
+                        earlier.push(i as u32);
+                    }
+                    same
+                })
+                .collect();
+            let features: Vec<Option<PersonFeatures>> = chunk
+                .par_iter()
+                .zip(&repeats)
+                .map(|(record, repeat)| repeat.is_none().then(|| PersonFeatures::of(record)))
+                .collect();
+            for ((record, f), repeat) in chunk.iter().zip(features).zip(repeats) {
+                let profile = match (f, repeat) {
+                    (Some(f), _) => self.profile_of(f, &mut created),
+                    (None, Some(j)) => profile_of[j as usize],
+                    (None, None) => unreachable!("a record is normalised unless it repeats"),
+                };
+                profile_of.push(profile);
+                self.add_record(record, profile, &mut touched);
+            }
         }
         touched.sort_unstable();
         touched.dedup();
         (touched, created)
     }
 
-    fn add_features(
-        &mut self,
-        records: &[PersonRecord],
-        features: Vec<PersonFeatures>,
-        touched: &mut Vec<u32>,
-        created: &mut Vec<u32>,
-    ) {
-        for (record, f) in records.iter().zip(features) {
-            let fingerprint = f.fingerprint();
-            let same = self
-                .fingerprints
-                .get(&fingerprint)
-                .and_then(|ps| ps.iter().copied().find(|&p| self.profiles[p as usize] == f));
-            let profile = match same {
-                Some(p) => p,
-                None => {
-                    let p = self.profiles.len() as u32;
-                    self.fingerprints.entry(fingerprint).or_default().push(p);
-                    self.pnc
-                        .push(f.pnc.as_deref().map(hash_text).into_iter().collect());
-                    self.profiles.push(f);
-                    self.profile_records.push(Vec::new());
-                    self.slots.push(Vec::new());
-                    created.push(p);
-                    p
-                }
-            };
-            let r = self.records.len() as u32;
-            self.records.push(record.key.clone());
-            self.record_profile.push(profile);
-            self.profile_records[profile as usize].push(r);
-            let s = slot(&record.key.force, record.key.period);
-            let slots = &mut self.slots[profile as usize];
-            if let Err(at) = slots.binary_search(&s) {
-                slots.insert(at, s);
+    /// The profile with the features `f`, created if new.
+    fn profile_of(&mut self, f: PersonFeatures, created: &mut Vec<u32>) -> u32 {
+        let fingerprint = f.fingerprint();
+        let same = self
+            .fingerprints
+            .get(&fingerprint)
+            .and_then(|ps| ps.iter().copied().find(|&p| self.profiles[p as usize] == f));
+        match same {
+            Some(p) => p,
+            None => {
+                let p = self.profiles.len() as u32;
+                self.fingerprints.entry(fingerprint).or_default().push(p);
+                self.pnc
+                    .push(f.pnc.as_deref().map(hash_text).into_iter().collect());
+                self.profiles.push(f);
+                self.profile_records.push(Vec::new());
+                self.slots.push(Vec::new());
+                created.push(p);
+                p
             }
-            touched.push(profile);
         }
+    }
+
+    fn add_record(&mut self, record: &PersonRecord, profile: u32, touched: &mut Vec<u32>) {
+        let r = self.records.len() as u32;
+        self.records.push(record.key.clone());
+        self.record_profile.push(profile);
+        self.profile_records[profile as usize].push(r);
+        let s = slot(&record.key.force, record.key.period);
+        let slots = &mut self.slots[profile as usize];
+        if let Err(at) = slots.binary_search(&s) {
+            slots.insert(at, s);
+        }
+        touched.push(profile);
     }
 
     /// Drops the records of the given returns (being replaced); returns the profiles that
@@ -344,7 +412,9 @@ pub fn add_to_blocks(index: &mut PersonIndex, nodes: &[u32]) {
 }
 
 /// Calls `visit` with each candidate pair of every `node` (those `keep` allows), in parallel
-/// over chunks of nodes, and gathers what the visits return.
+/// over chunks of nodes, and gathers what the visits return, in an order of the nodes that
+/// keeps similar profiles together (not the order given): consecutive nodes then share most
+/// candidates, whose profiles are still in the processor's cache.
 fn for_candidates<T: Send>(
     index: &PersonIndex,
     nodes: &[u32],
@@ -354,8 +424,17 @@ fn for_candidates<T: Send>(
     visit: &(dyn Fn(u32, &[u32]) -> T + Sync),
 ) -> Vec<T> {
     let total = nodes.len() as u64;
+    let mut order = nodes.to_vec();
+    order.par_sort_unstable_by_key(|&p| {
+        let f = &index.profiles[p as usize];
+        (f.surname_code[0], f.dob.map(|d| d.year()), p)
+    });
+    // Which profiles are live, compactly (read for every member of every block).
+    let live: Vec<bool> = (0..index.profiles.len() as u32)
+        .map(|q| index.is_live(q))
+        .collect();
     let mut out = Vec::with_capacity(nodes.len());
-    for (chunk_no, chunk) in nodes.chunks(16_384).enumerate() {
+    for (chunk_no, chunk) in order.chunks(16_384).enumerate() {
         progress(Stage::Compare, (chunk_no * 16_384) as u64, total);
         let results: Vec<T> = chunk
             .par_iter()
@@ -364,8 +443,8 @@ fn for_candidates<T: Send>(
                 index.blocks.candidates(
                     p,
                     &keys,
-                    settings.max_block_size,
-                    |q| index.is_live(q) && keep(p, q),
+                    (settings.max_block_size, settings.max_broad_block_size),
+                    |q| keep(p, q) && live[q as usize],
                     candidates,
                 );
                 visit(p, candidates)
@@ -452,6 +531,8 @@ pub fn compare_candidates(
         n_compared += n;
         edges.extend(out);
     }
+    // In the order of the pairs, whatever order the nodes were visited in.
+    edges.par_sort_unstable_by_key(|e| (e.0, e.1));
     (n_compared, edges)
 }
 
