@@ -12,10 +12,11 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use model::{ForceCode, Period, Scope};
+use model::Scope;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{CopyInWriter, Transaction};
+use store::codec::{RefDecoder, decode_force_list, force_list};
 use store::{
     Alert, Decision, EntityMember, Error, Recipient, RecordRef, ResolutionRun, Result, ReviewPair,
 };
@@ -321,71 +322,21 @@ fn copy_alerts(
     Ok(new_alerts)
 }
 
-/// Forces `;`-joined, or NULL for none, as the codec stores lists.
-fn force_list(forces: &[ForceCode]) -> Option<String> {
-    if forces.is_empty() {
-        return None;
-    }
-    Some(
-        forces
-            .iter()
-            .map(ForceCode::as_str)
-            .collect::<Vec<_>>()
-            .join(";"),
-    )
-}
-
-fn parse_force_list(
+/// Reads the force, period and reference columns starting at `first` through the shared decoder.
+fn record_ref(
+    parser: &mut RefDecoder,
     table: &'static str,
-    column: &'static str,
-    text: Option<&str>,
-) -> Result<Vec<ForceCode>> {
-    match text {
-        None => Ok(Vec::new()),
-        Some(text) => text.split(';').map(|f| parse(table, column, f)).collect(),
-    }
-}
-
-/// Parses the force and period columns of many rows, each distinct text once: a national read
-/// returns a million members from a few dozen forces and periods.
-#[derive(Default)]
-struct RefParser {
-    forces: HashMap<String, ForceCode>,
-    periods: HashMap<String, Period>,
-}
-
-impl RefParser {
-    fn record(
-        &mut self,
-        table: &'static str,
-        columns: [&'static str; 3],
-        row: &postgres::Row,
-        first: usize,
-    ) -> Result<RecordRef> {
-        let force: &str = get(row, first, table, columns[0])?;
-        let force = match self.forces.get(force) {
-            Some(f) => f.clone(),
-            None => {
-                let parsed: ForceCode = parse(table, columns[0], force)?;
-                self.forces.insert(force.to_string(), parsed.clone());
-                parsed
-            }
-        };
-        let period: &str = get(row, first + 1, table, columns[1])?;
-        let period = match self.periods.get(period) {
-            Some(p) => *p,
-            None => {
-                let parsed: Period = parse(table, columns[1], period)?;
-                self.periods.insert(period.to_string(), parsed);
-                parsed
-            }
-        };
-        Ok(RecordRef {
-            force,
-            period,
-            reference: get(row, first + 2, table, columns[2])?,
-        })
-    }
+    columns: [&'static str; 3],
+    row: &postgres::Row,
+    first: usize,
+) -> Result<RecordRef> {
+    parser.record(
+        table,
+        columns,
+        get::<&str>(row, first, table, columns[0])?,
+        get::<&str>(row, first + 1, table, columns[1])?,
+        get(row, first + 2, table, columns[2])?,
+    )
 }
 
 /// The memberships of records of forces in `scope`, streamed.
@@ -405,13 +356,13 @@ pub(crate) fn load_members(tx: &mut Transaction<'_>, scope: &Scope) -> Result<Ve
         }
     }
     .map_err(db_error(CONTEXT))?;
-    let mut parser = RefParser::default();
+    let mut parser = RefDecoder::default();
     let mut out = Vec::with_capacity(rows.size_hint().0);
     while let Some(r) = rows.next().map_err(db_error(CONTEXT))? {
         out.push(EntityMember {
             entity_id: get(&r, 0, T, "entity_id")?,
             kind: get(&r, 1, T, "kind")?,
-            record: parser.record(T, ["force", "period", "reference"], &r, 2)?,
+            record: record_ref(&mut parser, T, ["force", "period", "reference"], &r, 2)?,
         });
     }
     Ok(out)
@@ -444,14 +395,14 @@ pub(crate) fn load_review(tx: &mut Transaction<'_>) -> Result<Vec<ReviewPair>> {
             &[],
         )
         .map_err(db_error("reading the review queue"))?;
-    let mut parser = RefParser::default();
+    let mut parser = RefDecoder::default();
     rows.iter()
         .map(|r| {
             Ok(ReviewPair {
                 pair_id: get(r, 0, T, "pair_id")?,
                 kind: get(r, 1, T, "kind")?,
-                a: parser.record(T, ["a_force", "a_period", "a_ref"], r, 2)?,
-                b: parser.record(T, ["b_force", "b_period", "b_ref"], r, 5)?,
+                a: record_ref(&mut parser, T, ["a_force", "a_period", "a_ref"], r, 2)?,
+                b: record_ref(&mut parser, T, ["b_force", "b_period", "b_ref"], r, 5)?,
                 probability: get(r, 8, T, "probability")?,
                 explanation: get(r, 9, T, "explanation")?,
             })
@@ -499,13 +450,13 @@ pub(crate) fn load_decisions(tx: &mut Transaction<'_>) -> Result<Vec<Decision>> 
             &[],
         )
         .map_err(db_error("reading decisions"))?;
-    let mut parser = RefParser::default();
+    let mut parser = RefDecoder::default();
     rows.iter()
         .map(|r| {
             Ok(Decision {
                 kind: get(r, 0, T, "kind")?,
-                a: parser.record(T, ["a_force", "a_period", "a_ref"], r, 1)?,
-                b: parser.record(T, ["b_force", "b_period", "b_ref"], r, 4)?,
+                a: record_ref(&mut parser, T, ["a_force", "a_period", "a_ref"], r, 1)?,
+                b: record_ref(&mut parser, T, ["b_force", "b_period", "b_ref"], r, 4)?,
                 same: get(r, 7, T, "same")?,
                 decided_by: get(r, 8, T, "decided_by")?,
                 decided_at: get(r, 9, T, "decided_at")?,
@@ -541,8 +492,8 @@ fn read_alert(r: &postgres::Row) -> Result<Alert> {
         kind: get(r, 2, T, "kind")?,
         severity: parse(T, "severity", get(r, 3, T, "severity")?)?,
         recipient: parse(T, "recipient", get(r, 4, T, "recipient")?)?,
-        forces: parse_force_list(T, "forces", get(r, 5, T, "forces")?)?,
-        active_forces: parse_force_list(T, "active_forces", get(r, 6, T, "active_forces")?)?,
+        forces: decode_force_list(T, "forces", get(r, 5, T, "forces")?)?,
+        active_forces: decode_force_list(T, "active_forces", get(r, 6, T, "active_forces")?)?,
         first_seen: parse(T, "first_seen", get(r, 7, T, "first_seen")?)?,
         last_seen: parse(T, "last_seen", get(r, 8, T, "last_seen")?)?,
         raised_at: get(r, 9, T, "raised_at")?,

@@ -10,8 +10,9 @@
 
 use std::collections::HashMap;
 
-use model::{ForceCode, Period, Scope};
+use model::Scope;
 use rusqlite::{Connection, params};
+use store::codec::{RefDecoder, decode_force_list, force_list};
 use store::{
     Alert, Decision, EntityMember, Error, Recipient, RecordRef, ResolutionRun, Result, ReviewPair,
 };
@@ -192,71 +193,21 @@ fn insert_alerts(
     Ok(new_alerts)
 }
 
-/// Forces `;`-joined, or NULL for none, as the codec stores lists.
-fn force_list(forces: &[ForceCode]) -> Option<String> {
-    if forces.is_empty() {
-        return None;
-    }
-    Some(
-        forces
-            .iter()
-            .map(ForceCode::as_str)
-            .collect::<Vec<_>>()
-            .join(";"),
-    )
-}
-
-fn parse_force_list(
+/// Reads the force, period and reference columns starting at `first` through the shared decoder.
+fn record_ref(
+    parser: &mut RefDecoder,
     table: &'static str,
-    column: &'static str,
-    text: Option<String>,
-) -> Result<Vec<ForceCode>> {
-    match text {
-        None => Ok(Vec::new()),
-        Some(text) => text.split(';').map(|f| parse(table, column, f)).collect(),
-    }
-}
-
-/// Parses the force and period columns of many rows, each distinct text once: a national read
-/// returns a million members from a few dozen forces and periods.
-#[derive(Default)]
-struct RefParser {
-    forces: HashMap<String, ForceCode>,
-    periods: HashMap<String, Period>,
-}
-
-impl RefParser {
-    fn record(
-        &mut self,
-        table: &'static str,
-        columns: [&'static str; 3],
-        row: &rusqlite::Row<'_>,
-        first: usize,
-    ) -> Result<RecordRef> {
-        let force = text_ref(row, first, table, columns[0])?;
-        let force = match self.forces.get(force) {
-            Some(f) => f.clone(),
-            None => {
-                let parsed: ForceCode = parse(table, columns[0], force)?;
-                self.forces.insert(force.to_string(), parsed.clone());
-                parsed
-            }
-        };
-        let period = text_ref(row, first + 1, table, columns[1])?;
-        let period = match self.periods.get(period) {
-            Some(p) => *p,
-            None => {
-                let parsed: Period = parse(table, columns[1], period)?;
-                self.periods.insert(period.to_string(), parsed);
-                parsed
-            }
-        };
-        Ok(RecordRef {
-            force,
-            period,
-            reference: get(row, first + 2, table, columns[2])?,
-        })
-    }
+    columns: [&'static str; 3],
+    row: &rusqlite::Row<'_>,
+    first: usize,
+) -> Result<RecordRef> {
+    parser.record(
+        table,
+        columns,
+        text_ref(row, first, table, columns[0])?,
+        text_ref(row, first + 1, table, columns[1])?,
+        get(row, first + 2, table, columns[2])?,
+    )
 }
 
 /// A text column borrowed from the row, without copying it.
@@ -283,7 +234,7 @@ pub(crate) fn load_members(conn: &Connection, scope: &Scope) -> Result<Vec<Entit
         Scope::Region(region) => region.forces().map(|f| Some(f.code.as_str())).collect(),
         Scope::Force(force) => vec![Some(force.as_str())],
     };
-    let mut parser = RefParser::default();
+    let mut parser = RefDecoder::default();
     let mut out = Vec::new();
     for force in forces {
         let mut stmt = match force {
@@ -300,7 +251,7 @@ pub(crate) fn load_members(conn: &Connection, scope: &Scope) -> Result<Vec<Entit
             out.push(EntityMember {
                 entity_id: get(r, 0, T, "entity_id")?,
                 kind: get(r, 1, T, "kind")?,
-                record: parser.record(T, ["force", "period", "reference"], r, 2)?,
+                record: record_ref(&mut parser, T, ["force", "period", "reference"], r, 2)?,
             });
         }
     }
@@ -338,14 +289,14 @@ pub(crate) fn load_review(conn: &Connection) -> Result<Vec<ReviewPair>> {
         )
         .map_err(db_error(CONTEXT))?;
     let mut rows = stmt.query([]).map_err(db_error(CONTEXT))?;
-    let mut parser = RefParser::default();
+    let mut parser = RefDecoder::default();
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db_error(CONTEXT))? {
         out.push(ReviewPair {
             pair_id: get(r, 0, T, "pair_id")?,
             kind: get(r, 1, T, "kind")?,
-            a: parser.record(T, ["a_force", "a_period", "a_ref"], r, 2)?,
-            b: parser.record(T, ["b_force", "b_period", "b_ref"], r, 5)?,
+            a: record_ref(&mut parser, T, ["a_force", "a_period", "a_ref"], r, 2)?,
+            b: record_ref(&mut parser, T, ["b_force", "b_period", "b_ref"], r, 5)?,
             probability: get(r, 8, T, "probability")?,
             explanation: get(r, 9, T, "explanation")?,
         });
@@ -394,14 +345,14 @@ pub(crate) fn load_decisions(conn: &Connection) -> Result<Vec<Decision>> {
         )
         .map_err(db_error(CONTEXT))?;
     let mut rows = stmt.query([]).map_err(db_error(CONTEXT))?;
-    let mut parser = RefParser::default();
+    let mut parser = RefDecoder::default();
     let mut out = Vec::new();
     while let Some(r) = rows.next().map_err(db_error(CONTEXT))? {
         let decided_at: String = get(r, 9, T, "decided_at")?;
         out.push(Decision {
             kind: get(r, 0, T, "kind")?,
-            a: parser.record(T, ["a_force", "a_period", "a_ref"], r, 1)?,
-            b: parser.record(T, ["b_force", "b_period", "b_ref"], r, 4)?,
+            a: record_ref(&mut parser, T, ["a_force", "a_period", "a_ref"], r, 1)?,
+            b: record_ref(&mut parser, T, ["b_force", "b_period", "b_ref"], r, 4)?,
             same: get::<i64>(r, 7, T, "same")? != 0,
             decided_by: get(r, 8, T, "decided_by")?,
             decided_at: parse_timestamp(T, "decided_at", &decided_at)?,
@@ -459,8 +410,16 @@ fn read_alert(r: &rusqlite::Row<'_>) -> Result<Alert> {
         kind: get(r, 2, T, "kind")?,
         severity: parse(T, "severity", &severity)?,
         recipient: parse(T, "recipient", &recipient)?,
-        forces: parse_force_list(T, "forces", get(r, 5, T, "forces")?)?,
-        active_forces: parse_force_list(T, "active_forces", get(r, 6, T, "active_forces")?)?,
+        forces: decode_force_list(
+            T,
+            "forces",
+            get::<Option<String>>(r, 5, T, "forces")?.as_deref(),
+        )?,
+        active_forces: decode_force_list(
+            T,
+            "active_forces",
+            get::<Option<String>>(r, 6, T, "active_forces")?.as_deref(),
+        )?,
         first_seen: parse(T, "first_seen", &first_seen)?,
         last_seen: parse(T, "last_seen", &last_seen)?,
         raised_at: parse_timestamp(T, "raised_at", &raised_at)?,

@@ -419,3 +419,82 @@ pub fn decode_event(row: u32, cols: &[Option<String>]) -> Result<Event> {
         notes: r.text(9),
     })
 }
+
+/// Forces `;`-joined, or NULL for none, as lists are stored.
+pub fn force_list(forces: &[model::ForceCode]) -> Option<String> {
+    (!forces.is_empty()).then(|| {
+        forces
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    })
+}
+
+/// Reads a stored force list back.
+pub fn decode_force_list(
+    table: &'static str,
+    column: &'static str,
+    text: Option<&str>,
+) -> Result<Vec<model::ForceCode>> {
+    match text {
+        None => Ok(Vec::new()),
+        Some(text) => text
+            .split(';')
+            .map(|f| decode_text(table, column, f))
+            .collect(),
+    }
+}
+
+fn decode_text<T: FromStr>(table: &'static str, column: &'static str, text: &str) -> Result<T>
+where
+    T::Err: Display,
+{
+    text.parse().map_err(|e: T::Err| Error::Corrupt {
+        table,
+        column,
+        reason: format!("{text:?}: {e}"),
+    })
+}
+
+/// Decodes stored record references, parsing each distinct force and period text once: a
+/// national read returns a million members from a few dozen forces and periods.
+#[derive(Default)]
+pub struct RefDecoder {
+    forces: std::collections::HashMap<String, model::ForceCode>,
+    periods: std::collections::HashMap<String, model::Period>,
+}
+
+impl RefDecoder {
+    /// The reference stored as `force`, `period`, `reference` in the named columns.
+    pub fn record(
+        &mut self,
+        table: &'static str,
+        columns: [&'static str; 3],
+        force: &str,
+        period: &str,
+        reference: String,
+    ) -> Result<crate::RecordRef> {
+        let force = match self.forces.get(force) {
+            Some(f) => f.clone(),
+            None => {
+                let parsed: model::ForceCode = decode_text(table, columns[0], force)?;
+                self.forces.insert(force.to_string(), parsed.clone());
+                parsed
+            }
+        };
+        let period = match self.periods.get(period) {
+            Some(p) => *p,
+            None => {
+                let parsed: model::Period = decode_text(table, columns[1], period)?;
+                self.periods.insert(period.to_string(), parsed);
+                parsed
+            }
+        };
+        Ok(crate::RecordRef {
+            force,
+            period,
+            reference,
+        })
+    }
+}
