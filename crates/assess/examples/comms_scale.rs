@@ -454,6 +454,67 @@ fn peak_mib() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// Runs each query over the store (table `comms`) and prints its time, rows and the
+/// process's peak memory so far: a probe for tuning the plans, not part of the benchmark.
+fn probe(store: &Path, queries: &[String]) {
+    use datafusion::prelude::{ParquetReadOptions, SessionConfig, SessionContext};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let ctx = SessionContext::new_with_config(SessionConfig::new().with_target_partitions(2));
+        ctx.register_parquet(
+            "comms",
+            &format!("{}/", store.display()),
+            ParquetReadOptions::default(),
+        )
+        .await
+        .expect("register");
+        for sql in queries {
+            let started = Instant::now();
+            let cpu = cpu_secs();
+            if let Some(set) = sql.strip_prefix("SET ") {
+                ctx.sql(&format!("SET {set}")).await.expect("set");
+                continue;
+            }
+            let df = ctx.sql(sql).await.expect("plan");
+            let batches = df.collect().await.expect("run");
+            let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+            if sql.starts_with("EXPLAIN") || rows <= 12 {
+                println!(
+                    "{}",
+                    datafusion::arrow::util::pretty::pretty_format_batches(&batches).unwrap()
+                );
+            }
+            println!(
+                "{:.3}s (cpu {:.2}s) {rows} rows, peak {:.0} MiB: {}",
+                started.elapsed().as_secs_f64(),
+                cpu_secs() - cpu,
+                peak_mib(),
+                sql.chars().take(100).collect::<String>()
+            );
+        }
+    });
+}
+
+/// CPU time of this process so far (user and system), seconds.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -499,8 +560,10 @@ fn main() {
                 analysis.replacements.len()
             );
         }
+        Some("sql") => probe(Path::new(&args[1]), &args[2..]),
         _ => eprintln!(
-            "usage: comms_scale gen N SEED CSV_DIR | import CSV_DIR STORE | analyse STORE OUT.csv"
+            "usage: comms_scale gen N SEED CSV_DIR | import CSV_DIR STORE | analyse STORE OUT.csv \
+             | sql STORE QUERY..."
         ),
     }
 }

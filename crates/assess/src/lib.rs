@@ -5,10 +5,13 @@
 //! [`analyse`] runs the heavy aggregations as Apache DataFusion plans over the Parquet folder
 //! kept by `comms::CommsStore` (module `plan`), then applies the pure rules of [`classify`]
 //! and [`replace`] to the per-number tables. It creates its own Tokio runtime, so callers
-//! stay synchronous. This crate reads no truth, writes nothing and knows nothing of the
-//! relational store or of exports.
+//! stay synchronous. [`analyse_on`] runs the same plans on an Apache DataFusion Ballista
+//! cluster instead when given [`Engine::Cluster`] (module `cluster`, cargo feature `cluster`).
+//! This crate reads no truth, writes nothing and knows nothing of the relational store or of
+//! exports.
 
 pub mod classify;
+mod cluster;
 pub mod control;
 mod plan;
 pub mod replace;
@@ -17,6 +20,7 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
+pub use crate::cluster::Engine;
 use crate::replace::Activity;
 
 /// What went wrong running an analysis.
@@ -31,6 +35,17 @@ pub enum Error {
     /// The async runtime could not start.
     #[error("cannot start the analysis runtime: {0}")]
     Runtime(#[from] std::io::Error),
+    /// The Ballista cluster could not be reached, or failed the job.
+    #[error("cluster at {url}: {reason}")]
+    Cluster {
+        /// The scheduler's URL, as given.
+        url: String,
+        /// What failed (cannot connect, a query failed on the cluster, ...).
+        reason: String,
+    },
+    /// A cluster was asked for, but this build has no Ballista client.
+    #[error("this build of crossline has no cluster support; build with --features cluster")]
+    NoClusterSupport,
 }
 
 impl Error {
@@ -201,6 +216,17 @@ pub fn analyse(dir: &Path, settings: &Settings) -> Result<Analysis> {
         plan::tables(&ctx, settings).await
     })?;
     build(&tables, settings)
+}
+
+/// Runs the whole analysis over `dir` with its plans on `engine`: [`Engine::InProcess`] is
+/// [`analyse`]; on [`Engine::Cluster`] the same SQL runs on the Ballista cluster (which must
+/// see `dir` at the same absolute path) and the rules then run here, so both give the same
+/// [`Analysis`].
+pub fn analyse_on(dir: &Path, settings: &Settings, engine: &Engine) -> Result<Analysis> {
+    match engine {
+        Engine::InProcess => analyse(dir, settings),
+        Engine::Cluster(url) => build(&cluster::tables(url, dir, settings)?, settings),
+    }
 }
 
 fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {

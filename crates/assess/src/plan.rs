@@ -3,8 +3,8 @@
 //! handsets and cells. They reduce billions of records to tables the size of the number
 //! population, which the pure code in `classify` and `replace` then reads.
 //!
-//! The same SQL is meant to run unchanged on a Ballista cluster later; nothing here depends
-//! on running in process beyond the `SessionContext` it is given.
+//! The same SQL runs unchanged on a Ballista cluster (`cluster`); nothing here depends on
+//! running in process beyond the `SessionContext` it is given.
 
 use std::path::Path;
 
@@ -37,6 +37,14 @@ pub(crate) struct Tables {
 pub(crate) async fn session(dir: &Path) -> Result<SessionContext> {
     let config = SessionConfig::new().with_target_partitions(2);
     let ctx = SessionContext::new_with_config(config);
+    register(&ctx, dir).await?;
+    Ok(ctx)
+}
+
+/// Registers the Parquet folder `dir` in `ctx` as table `comms`, with the view `c`: the one
+/// registration both engines use (in process here, on a cluster in `cluster`), so the same
+/// SQL is the same job on both.
+pub(crate) async fn register(ctx: &SessionContext, dir: &Path) -> Result<()> {
     let url = format!("{}/", dir.display());
     ctx.register_parquet("comms", &url, ParquetReadOptions::default())
         .await
@@ -47,7 +55,7 @@ pub(crate) async fn session(dir: &Path) -> Result<SessionContext> {
     )
     .await
     .map_err(Error::datafusion)?;
-    Ok(ctx)
+    Ok(())
 }
 
 async fn run(ctx: &SessionContext, sql: &str) -> Result<Vec<RecordBatch>> {

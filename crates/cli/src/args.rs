@@ -60,6 +60,18 @@ pub struct Global {
     /// file's path plus `.comms`; required with a postgres:// database.
     #[arg(long, global = true, env = "CROSSLINE_COMMS_DIR")]
     pub comms_dir: Option<PathBuf>,
+
+    /// Run the communications analysis on an Apache DataFusion Ballista cluster, named by its
+    /// scheduler (default: in this process). Its scheduler and executors must see the comms
+    /// folder at the same absolute path, as on a shared filesystem. Needs a build with
+    /// `--features cluster`.
+    #[arg(
+        long,
+        global = true,
+        env = "CROSSLINE_CLUSTER",
+        value_name = "df://HOST:PORT"
+    )]
+    pub cluster: Option<String>,
 }
 
 /// Review subcommands.
@@ -104,7 +116,9 @@ pub enum CommsCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// The replacements found by the last analysis (as `replacements.csv`).
+    /// The replacements found by the last analysis (the `replacements.csv` columns), each with
+    /// the line or person entity it is linked to; a force or regional analyst sees the links of
+    /// their own entities.
     Replacements,
     /// Profiles of numbers, deal lines first.
     Profiles {
@@ -329,7 +343,8 @@ pub enum Command {
         b: String,
     },
 
-    /// Deconfliction alerts: subjects held by more than one force (conflicts first).
+    /// Alerts, most severe first: subjects held by more than one force (deconfliction), and
+    /// lines and people that moved to a new number (replacement), with the evidence.
     Alerts {
         /// Only this force's alerts (a code from forces.csv).
         #[arg(long, conflicts_with = "region")]

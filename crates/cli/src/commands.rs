@@ -111,24 +111,23 @@ pub fn run(cli: Cli) -> Result<Status> {
             match command {
                 CommsCommand::Analyse { format } => {
                     let started = std::time::Instant::now();
-                    let analysis = engine::analyse_comms(
+                    let analysed = engine::analyse_and_link_comms(
                         &mut *store,
                         &actor,
                         &dir,
                         &assess::Settings::default(),
+                        &comms_engine(global),
                     )
                     .with_context(|| format!("while analysing {}", dir.display()))?;
-                    render::comms_analysis(&analysis, started.elapsed(), format);
+                    render::comms_analysis(&analysed, started.elapsed(), format);
                     let alerts = engine::ddtro_alerts(&mut *store, &actor, &dir)?;
                     render::ddtro_alerts(&alerts, true);
                 }
                 CommsCommand::Replacements => {
-                    let Some(path) = engine::saved_replacements(&mut *store, &actor, &dir)? else {
+                    let Some(entries) = engine::replacement_view(&mut *store, &actor, &dir)? else {
                         bail!("no communications analysis yet: run `crossline comms analyse`");
                     };
-                    let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("while reading {}", path.display()))?;
-                    render::note(text.trim_end());
+                    render::replacements(&entries);
                 }
                 CommsCommand::Profiles { class, limit } => {
                     let analysis = engine::analyse_comms(
@@ -136,6 +135,7 @@ pub fn run(cli: Cli) -> Result<Status> {
                         &actor,
                         &dir,
                         &assess::Settings::default(),
+                        &comms_engine(global),
                     )
                     .with_context(|| format!("while analysing {}", dir.display()))?;
                     render::comms_profiles(&analysis, class.as_deref(), limit);
@@ -146,6 +146,7 @@ pub fn run(cli: Cli) -> Result<Status> {
                         &actor,
                         &dir,
                         &assess::Settings::default(),
+                        &comms_engine(global),
                     )
                     .with_context(|| format!("while analysing {}", dir.display()))?;
                     render::comms_controllers(&links, limit);
@@ -283,6 +284,23 @@ pub fn run(cli: Cli) -> Result<Status> {
             let mut store = open(global)?;
             let report = run_analysis(&mut *store, &actor, &settings, !no_progress)?;
             render::analyse(&report);
+            // Entities may have changed, so the replacements are linked again, when there is
+            // communications data to analyse.
+            if let Ok(dir) = comms_folder(global)
+                && dir.is_dir()
+            {
+                let analysed = engine::analyse_and_link_comms(
+                    &mut *store,
+                    &actor,
+                    &dir,
+                    &assess::Settings::default(),
+                    &comms_engine(global),
+                )
+                .with_context(|| format!("while analysing {}", dir.display()))?;
+                if let Some(links) = &analysed.links {
+                    render::link_report(links);
+                }
+            }
             Ok(Status::Success)
         }
         Command::Review(review) => {
@@ -447,6 +465,14 @@ fn status_of(reports: &[engine::ImportReport]) -> Status {
         Status::Rejected
     } else {
         Status::Success
+    }
+}
+
+/// Where the communications analysis runs: on the `--cluster` given, else in process.
+fn comms_engine(global: &Global) -> assess::Engine {
+    match &global.cluster {
+        Some(url) => assess::Engine::Cluster(url.clone()),
+        None => assess::Engine::InProcess,
     }
 }
 

@@ -448,11 +448,13 @@ pub fn review_show(pair: &store::ReviewPair) {
     );
 }
 
+/// Alerts, most severe first, each with what it is about and its evidence (the summary).
 pub fn alerts(alerts: &[store::Alert]) {
     for a in alerts {
         println!(
-            "{:<8} {:<22} {} first {} last {}  {}",
+            "{:<8} {:<13} {:<22} {} first {} last {}  {}",
             a.severity.as_str().to_uppercase(),
+            a.topic.as_str(),
             a.recipient.to_string(),
             a.raised_at.format("%Y-%m-%d %H:%M"),
             a.first_seen,
@@ -460,11 +462,18 @@ pub fn alerts(alerts: &[store::Alert]) {
             a.summary
         );
     }
-    let conflicts = alerts
+    let count =
+        |severity: store::Severity| alerts.iter().filter(|a| a.severity == severity).count();
+    let replacements = alerts
         .iter()
-        .filter(|a| a.severity == store::Severity::Conflict)
+        .filter(|a| a.topic == store::AlertTopic::Replacement)
         .count();
-    println!("{} alert(s), {conflicts} conflict(s)", alerts.len());
+    println!(
+        "{} alert(s): {} conflict(s), {replacements} about replacement numbers ({} urgent: an ordered number replaced)",
+        alerts.len(),
+        count(store::Severity::Conflict),
+        count(store::Severity::Urgent)
+    );
 }
 
 pub fn world_stats(stats: &world::WorldStats, out: &std::path::Path) {
@@ -526,8 +535,10 @@ pub fn comms_import(report: &comms::ImportReport, format: Format) {
     println!("{} rows imported", report.rows_imported());
 }
 
-/// A communications analysis: counts per class and the deal-line replacements.
-pub fn comms_analysis(analysis: &assess::Analysis, took: std::time::Duration, format: Format) {
+/// A communications analysis: counts per class, the deal-line replacements and what was linked
+/// to entities.
+pub fn comms_analysis(analysed: &engine::CommsAnalysis, took: std::time::Duration, format: Format) {
+    let analysis = &analysed.analysis;
     let count = |c: assess::NumberClass| analysis.profiles.iter().filter(|p| p.class == c).count();
     let deal = engine::deal_replacements(analysis);
     if format == Format::Json {
@@ -549,6 +560,10 @@ pub fn comms_analysis(analysis: &assess::Analysis, took: std::time::Duration, fo
             "customers": count(assess::NumberClass::Customer),
             "replacements": items,
             "personal_replacements": analysis.replacements.len() - deal.len(),
+            "links": analysed.links.as_ref().map(|l| json!({
+                "run_id": l.run_id, "links": l.links, "new_links": l.new_links,
+                "unlinked": l.unlinked, "alerts": l.alerts, "new_alerts": l.new_alerts,
+            })),
             "seconds": took.as_secs_f64(),
         }));
         return;
@@ -576,6 +591,47 @@ pub fn comms_analysis(analysis: &assess::Analysis, took: std::time::Duration, fo
             r.shared_customers,
             r.old_customers,
             if r.same_imei { "  same handset" } else { "" }
+        );
+    }
+    if let Some(links) = &analysed.links {
+        link_report(links);
+    }
+}
+
+/// What linking replacements to entities did.
+pub fn link_report(links: &engine::LinkReport) {
+    println!(
+        "linked {} replacement(s) to line and person entities ({} new, {} replacement(s) of numbers no entity lists); \
+         {} alert(s) to the forces holding them ({} new; `crossline alerts`, `crossline comms replacements`)",
+        links.links, links.new_links, links.unlinked, links.alerts, links.new_alerts
+    );
+}
+
+/// Replacements with the entity each is linked to, as CSV: the `replacements.csv` columns, then
+/// `entity_id`, `kind` and `first_linked` (empty for a replacement no entity's number leads to).
+pub fn replacements(entries: &[engine::ReplacementEntry]) {
+    println!(
+        "old_number,new_number,switched_at,score,shared_customers,old_customers,same_imei,entity_id,kind,first_linked"
+    );
+    for e in entries {
+        let r = &e.replacement;
+        let (entity, kind, first) = match &e.link {
+            Some(l) => (
+                l.entity_id.as_str(),
+                l.kind.as_str(),
+                l.first_linked_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            ),
+            None => ("", "", String::new()),
+        };
+        println!(
+            "{},{},{},{:.3},{},{},{},{entity},{kind},{first}",
+            r.old_number,
+            r.new_number,
+            r.switched_at,
+            r.score,
+            r.shared_customers,
+            r.old_customers,
+            if r.same_imei { "yes" } else { "no" }
         );
     }
 }

@@ -562,3 +562,112 @@ fn ddtro_plan_records_orders_and_alerts_when_an_ordered_number_is_replaced() {
         );
     }
 }
+
+#[test]
+fn analyse_links_replacement_numbers_to_entities_and_alerts_the_forces_holding_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let world = dir.path().join("w");
+    let ok = |out: Output| {
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        out
+    };
+    ok(crossline(
+        &db,
+        &["world", "--seed", "7", "--out", world.to_str().unwrap()],
+    ));
+    ok(crossline(
+        &db,
+        &[
+            "import",
+            world.join("returns").to_str().unwrap(),
+            "--no-progress",
+        ],
+    ));
+    ok(crossline(
+        &db,
+        &["import-comms", world.join("comms").to_str().unwrap()],
+    ));
+    // With communications data beside the database, `analyse` links the replacements too.
+    let out = ok(crossline(&db, &["analyse", "--no-progress"]));
+    assert!(stdout(&out).contains("replacement(s) to line and person entities"));
+
+    // The view: the replacements.csv columns, then the entity each is linked to.
+    let text = stdout(&ok(crossline(&db, &["comms", "replacements"])));
+    let mut rows = text.lines();
+    assert_eq!(
+        rows.next(),
+        Some(
+            "old_number,new_number,switched_at,score,shared_customers,old_customers,same_imei,\
+             entity_id,kind,first_linked"
+        )
+    );
+    let linked: Vec<Vec<&str>> = rows
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| !f[7].is_empty())
+        .collect();
+    let line = linked
+        .iter()
+        .find(|f| f[8] == "line")
+        .expect("a deal-line replacement linked to its line");
+    assert!(line[7].starts_with("L-"), "{line:?}");
+    assert!(
+        linked
+            .iter()
+            .any(|f| f[8] == "person" && f[7].starts_with("P-")),
+        "a personal-phone replacement linked to its person:\n{text}"
+    );
+
+    // Every force holding the line has a replacement alert about it, with the evidence.
+    let alerts = stdout(&ok(crossline(&db, &["alerts"])));
+    let about: Vec<&str> = alerts
+        .lines()
+        .filter(|l| l.contains(" replacement ") && l.contains(line[7]) && l.contains(line[1]))
+        .collect();
+    assert!(!about.is_empty(), "{alerts}");
+    assert!(
+        about
+            .iter()
+            .all(|l| l.starts_with("NOTICE") && l.contains("score "))
+    );
+    let force = about[0]
+        .split_whitespace()
+        .nth(2)
+        .and_then(|r| r.strip_prefix("force:"))
+        .expect("a force's alert")
+        .to_string();
+
+    // A force analyst sees their own force's alerts and links only.
+    let as_force = |args: &[&str]| {
+        let mut all = vec!["--role", "force_analyst", "--home", force.as_str()];
+        all.extend_from_slice(args);
+        ok(crossline(&db, &all))
+    };
+    let own = stdout(&as_force(&["alerts"]));
+    assert!(own.contains(line[1]), "{own}");
+    let recipient = format!("force:{force} ");
+    assert!(
+        own.lines()
+            .filter(|l| l.starts_with(|c: char| c.is_ascii_uppercase()) && l.contains(':'))
+            .filter(|l| !l.contains(" alert(s)"))
+            .all(|l| l.contains(&recipient)),
+        "{own}"
+    );
+    let own_links = stdout(&as_force(&["comms", "replacements"]));
+    assert!(own_links.lines().count() < text.lines().count());
+    assert!(own_links.contains(line[1]), "{own_links}");
+
+    // Exports keep their published layout: deconfliction lists shared entities only.
+    let exports = dir.path().join("exports");
+    ok(crossline(
+        &db,
+        &["export", "--out", exports.to_str().unwrap()],
+    ));
+    let deconfliction = std::fs::read_to_string(exports.join("deconfliction.csv")).unwrap();
+    assert!(
+        deconfliction
+            .lines()
+            .skip(1)
+            .all(|l| l.split(',').nth(2).is_some_and(|f| f.contains(';')))
+    );
+}

@@ -1,28 +1,28 @@
 //! Communications data beside the database: where its Parquet folder lives
 //! ([`comms_dir`]), importing files into it ([`import_comms`]), running the bulk analysis
-//! ([`analyse_comms`]) and keeping the last analysis's replacements for `export`
-//! ([`saved_replacements`]).
+//! ([`analyse_comms`], [`analyse_and_link_comms`]) and keeping the last analysis's
+//! replacements for `export` ([`saved_replacements`]).
 //!
 //! Communications records are never SQL rows: for `--db crossline.db` they live in
 //! `crossline.db.comms/` (month partitions plus a manifest); a PostgreSQL deployment must
-//! name the folder. The last analysis is kept as `analysis/replacements.csv` inside that
-//! folder, written in the `exports-v1` form so that `export` can copy it as it is.
+//! name the folder. The last analysis's deal-line replacements are kept as
+//! `analysis/replacements.csv` inside that folder, written by `share` in the `exports-v1` form
+//! so that `export` can copy it as it is. Every replacement whose old number a resolved line or
+//! person lists is linked to that entity in the store, with alerts to the forces holding it
+//! (`replacements`).
 //!
 //! Communications data is personal data held outside the database, so every import and read
 //! here is checked against the actor's role (national analysts only, for now: the data is
 //! obtained nationally) and written to the store's audit log before any of it is handed out.
-//!
-//! FIXME: the `replacements.csv` writer belongs in `share` (the owner of export bytes); it
-//! sits here until `share` takes a dependency on `assess`. Replacements are not yet saved
-//! against line entities or raised as deconfliction alerts to the forces holding the line;
-//! `ddtro` follows them from a line's numbers on demand and alerts on ordered numbers.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use model::{Actor, UserRole};
 use store::Store;
+
+use crate::replacements::{COMMS_ANALYSIS, LinkReport, link_replacements};
+
+pub use share::rfc3339;
 
 /// Refuses (and audits the refusal) unless `actor` may handle communications data.
 pub(crate) fn check_comms(
@@ -77,26 +77,55 @@ pub fn import_comms(
     Ok(report)
 }
 
-/// Runs the bulk analysis over the folder `dir` and keeps its replacements of deal lines
-/// for `export`.
+/// An analysis with what it linked.
+#[derive(Debug, Clone)]
+pub struct CommsAnalysis {
+    /// Profiles, classes, replacements and controllers' phones.
+    pub analysis: assess::Analysis,
+    /// The replacements linked to entities and the alerts raised; `None` when the folder holds
+    /// no records (nothing was analysed, and the previous links stand).
+    pub links: Option<LinkReport>,
+}
+
+/// Runs the bulk analysis over the folder `dir`, its plans on `engine` (in process or on a
+/// Ballista cluster), keeps its replacements of deal lines for `export`, and links every
+/// replacement to the line or person entity whose number it replaced, raising alerts to the
+/// forces holding it ([`analyse_and_link_comms`] also says what it linked).
 pub fn analyse_comms(
     store: &mut dyn Store,
     actor: &Actor,
     dir: &Path,
     settings: &assess::Settings,
+    engine: &assess::Engine,
 ) -> crate::Result<assess::Analysis> {
+    Ok(analyse_and_link_comms(store, actor, dir, settings, engine)?.analysis)
+}
+
+/// [`analyse_comms`], saying what was linked and raised.
+pub fn analyse_and_link_comms(
+    store: &mut dyn Store,
+    actor: &Actor,
+    dir: &Path,
+    settings: &assess::Settings,
+    engine: &assess::Engine,
+) -> crate::Result<CommsAnalysis> {
     check_comms(store, actor, "read communications data")?;
-    store.record_access(
-        actor,
-        "read_comms",
-        &dir.display().to_string(),
-        "bulk analysis of every record",
-    )?;
+    // The audit names the cluster, since the records are then read on other machines.
+    let detail = match engine {
+        assess::Engine::InProcess => "bulk analysis of every record".to_owned(),
+        assess::Engine::Cluster(url) => {
+            format!("bulk analysis of every record on the cluster {url}")
+        }
+    };
+    store.record_access(actor, "read_comms", &dir.display().to_string(), &detail)?;
     let comms_store = comms::CommsStore::new(dir);
     if comms_store.is_empty() {
-        return Ok(assess::Analysis::default());
+        return Ok(CommsAnalysis {
+            analysis: assess::Analysis::default(),
+            links: None,
+        });
     }
-    let analysis = assess::analyse(dir, settings)?;
+    let analysis = assess::analyse_on(dir, settings, engine)?;
     let folder = dir.join("analysis");
     let io = |source| comms::Error::Io {
         path: folder.clone(),
@@ -105,8 +134,29 @@ pub fn analyse_comms(
     std::fs::create_dir_all(&folder).map_err(io)?;
     let path = folder.join("replacements.csv");
     let file = std::fs::File::create(&path).map_err(io)?;
-    write_replacements(std::io::BufWriter::new(file), &deal_replacements(&analysis)).map_err(io)?;
-    Ok(analysis)
+    let rows: Vec<share::ReplacementRow> = deal_replacements(&analysis)
+        .iter()
+        .map(replacement_row)
+        .collect();
+    share::write_replacements(std::io::BufWriter::new(file), &rows)?;
+    let links = link_replacements(store, actor, COMMS_ANALYSIS, &analysis.replacements)?;
+    Ok(CommsAnalysis {
+        analysis,
+        links: Some(links),
+    })
+}
+
+/// A replacement as a row of `replacements.csv`.
+pub fn replacement_row(r: &assess::Replacement) -> share::ReplacementRow {
+    share::ReplacementRow {
+        old_number: r.old_number.clone(),
+        new_number: r.new_number.clone(),
+        switched_at_ms: r.switched_at_ms,
+        score: r.score,
+        shared_customers: r.shared_customers,
+        old_customers: r.old_customers,
+        same_imei: r.same_imei,
+    }
 }
 
 /// The replacements of deal lines (what `replacements.csv` reports), by switch time.
@@ -135,39 +185,6 @@ pub fn saved_replacements(
     Ok(Some(path))
 }
 
-/// Writes `replacements.csv` per `exports-v1`:
-/// `old_number,new_number,switched_at,score,shared_customers,old_customers,same_imei`.
-pub fn write_replacements(
-    mut out: impl Write,
-    replacements: &[assess::Replacement],
-) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "old_number,new_number,switched_at,score,shared_customers,old_customers,same_imei"
-    )?;
-    for r in replacements {
-        writeln!(
-            out,
-            "{},{},{},{:.3},{},{},{}",
-            r.old_number,
-            r.new_number,
-            rfc3339(r.switched_at_ms),
-            r.score,
-            r.shared_customers,
-            r.old_customers,
-            if r.same_imei { "yes" } else { "no" }
-        )?;
-    }
-    out.flush()
-}
-
-/// An instant as RFC 3339 UTC to the second (`2026-03-01T18:22:05Z`).
-pub fn rfc3339(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,8 +203,7 @@ mod tests {
     }
 
     #[test]
-    fn replacements_csv_has_the_exports_v1_columns() {
-        let mut out = Vec::new();
+    fn replacements_csv_is_written_by_share_in_the_exports_v1_columns() {
         let r = assess::Replacement {
             old_number: "+447700900001".into(),
             new_number: "+447700900002".into(),
@@ -198,7 +214,8 @@ mod tests {
             same_imei: true,
             class: assess::NumberClass::DealLine,
         };
-        write_replacements(&mut out, &[r]).unwrap();
+        let mut out = Vec::new();
+        share::write_replacements(&mut out, &[replacement_row(&r)]).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "old_number,new_number,switched_at,score,shared_customers,old_customers,same_imei\n\

@@ -2,10 +2,12 @@
 //! deal number and the numbers it is likely to move to), and alerts when a number under an
 //! order is replaced. Also the people behind controllers' phones.
 //!
-//! The pack reads the line's records in the current returns and the replacements kept by the
-//! last communications analysis (`analysis/replacements.csv`); alerts are computed on the fly
-//! from those replacements and the orders in the store. Every read of communications data is
-//! checked and audited as in `comms`.
+//! The pack reads the line's records in the current returns, the replacements kept by the last
+//! communications analysis (`analysis/replacements.csv`) and the replacements linked to the
+//! line's entity in the store (`replacements`), and follows them from the line's numbers;
+//! `ddtro alerts` are computed on the fly from the kept replacements and the orders in the
+//! store (the stored links raise urgent alerts of their own). Every read of communications
+//! data is checked and audited as in `comms`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -137,32 +139,36 @@ pub fn parse_replacements(text: &str) -> Vec<SavedReplacement> {
         .collect()
 }
 
-/// The line records a line id names: a force line ref (`force/period/ref`), widened to its
-/// resolved entity when a resolution run holds it, or a line entity id.
+/// The line records a line id names, and the line entities they make: a force line ref
+/// (`force/period/ref`), widened to its resolved entity when a resolution run holds it, or a
+/// line entity id.
 fn line_records(
     store: &mut dyn Store,
     actor: &Actor,
     line: &str,
-) -> crate::Result<BTreeSet<RecordRef>> {
+) -> crate::Result<(BTreeSet<RecordRef>, BTreeSet<String>)> {
     let members = store.entity_members(actor, &Scope::National)?;
     let lines = members.iter().filter(|m| m.kind == "line");
     let mut out = BTreeSet::new();
-    if let Ok(reference) = line.parse::<RecordRef>() {
-        let entities: BTreeSet<&str> = lines
+    let entities: BTreeSet<String> = match line.parse::<RecordRef>() {
+        Ok(reference) => {
+            out.insert(reference.clone());
+            lines
+                .clone()
+                .filter(|m| m.record == reference)
+                .map(|m| m.entity_id.clone())
+                .collect()
+        }
+        Err(_) => lines
             .clone()
-            .filter(|m| m.record == reference)
-            .map(|m| m.entity_id.as_str())
-            .collect();
-        out.insert(reference);
-        for m in lines.filter(|m| entities.contains(m.entity_id.as_str())) {
-            out.insert(m.record.clone());
-        }
-    } else {
-        for m in lines.filter(|m| m.entity_id == line) {
-            out.insert(m.record.clone());
-        }
+            .filter(|m| m.entity_id == line)
+            .map(|m| m.entity_id.clone())
+            .collect(),
+    };
+    for m in lines.filter(|m| entities.contains(&m.entity_id)) {
+        out.insert(m.record.clone());
     }
-    Ok(out)
+    Ok((out, entities))
 }
 
 /// A deal number as the returns list it: first reported, last reported, and the records
@@ -177,7 +183,7 @@ pub fn ddtro_plan(
     dir: &Path,
     line: &str,
 ) -> crate::Result<Option<Pack>> {
-    let wanted = line_records(store, actor, line)?;
+    let (wanted, entities) = line_records(store, actor, line)?;
     if wanted.is_empty() {
         return Ok(None);
     }
@@ -217,7 +223,30 @@ pub fn ddtro_plan(
     if forces.is_empty() {
         return Ok(None);
     }
-    let replacements = load_replacements(store, actor, dir)?;
+    let mut replacements = load_replacements(store, actor, dir)?;
+    // The stored links add what the file leaves out (personal-phone replacements linked to a
+    // line) and say which were linked to this line's entity, and since when.
+    let links = store.replacement_links(actor, &Scope::National)?;
+    let mut notes: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
+    for l in &links {
+        let key = (l.old_number.as_str(), l.new_number.as_str());
+        if !replacements
+            .iter()
+            .any(|r| (r.old_number.as_str(), r.new_number.as_str()) == key)
+        {
+            replacements.push(crate::replacements::saved_of(l));
+        }
+        if entities.contains(&l.entity_id) {
+            notes.entry(key).or_default().push(format!(
+                "linked to {} {} since {} ({} run {})",
+                l.kind,
+                l.entity_id,
+                l.first_linked_at.format("%Y-%m-%d %H:%M"),
+                l.analysis,
+                l.run_id
+            ));
+        }
+    }
     store.record_access(
         actor,
         "ddtro_plan",
@@ -241,8 +270,12 @@ pub fn ddtro_plan(
     while let Some((old, confidence)) = frontier.pop() {
         for r in replacements.iter().filter(|r| r.old_number == old) {
             let score = confidence * r.score;
+            let mut evidence = vec![replacement_evidence(r)];
+            if let Some(linked) = notes.get(&(r.old_number.as_str(), r.new_number.as_str())) {
+                evidence.extend(linked.iter().cloned());
+            }
             if let Some(existing) = numbers.iter_mut().find(|p| p.number == r.new_number) {
-                existing.evidence.push(replacement_evidence(r));
+                existing.evidence.extend(evidence);
                 continue;
             }
             if !seen.insert(r.new_number.clone()) {
@@ -253,7 +286,7 @@ pub fn ddtro_plan(
                 status: PackStatus::LikelyReplacement,
                 first_seen: r.switched_at.clone(),
                 last_seen: String::new(),
-                evidence: vec![replacement_evidence(r)],
+                evidence,
                 score,
             });
             frontier.push((r.new_number.clone(), score));
@@ -452,13 +485,15 @@ pub struct ControllerLink {
 
 /// Runs the analysis and links every controller's phone to the nominals whose phone numbers
 /// list it (and, through the resolved person entities, to the same people's other records).
+/// The analysis's plans run on `engine`.
 pub fn comms_controllers(
     store: &mut dyn Store,
     actor: &Actor,
     dir: &Path,
     settings: &assess::Settings,
+    engine: &assess::Engine,
 ) -> crate::Result<Vec<ControllerLink>> {
-    let analysis = crate::comms::analyse_comms(store, actor, dir, settings)?;
+    let analysis = crate::comms::analyse_comms(store, actor, dir, settings, engine)?;
     if analysis.controllers.is_empty() {
         return Ok(Vec::new());
     }

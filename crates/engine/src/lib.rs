@@ -11,12 +11,13 @@ mod ddtro;
 mod import;
 mod open;
 mod quality;
+mod replacements;
 mod resolution;
 mod summary;
 
 pub use comms::{
-    analyse_comms, comms_dir, deal_replacements, import_comms, rfc3339, saved_replacements,
-    write_replacements,
+    CommsAnalysis, analyse_and_link_comms, analyse_comms, comms_dir, deal_replacements,
+    import_comms, replacement_row, rfc3339, saved_replacements,
 };
 pub use ddtro::{
     ControllerLink, OrderAlert, Pack, PackNumber, PackStatus, PersonLink, SavedReplacement,
@@ -26,6 +27,9 @@ pub use ddtro::{
 pub use import::{ImportOutcome, ImportProgress, ImportReport, import};
 pub use open::open_store;
 pub use quality::{ColumnCompleteness, ForceQuality, QualityReport, QualitySettings, quality};
+pub use replacements::{
+    COMMS_ANALYSIS, LinkReport, ReplacementEntry, link_replacements, replacement_view,
+};
 pub use resolution::{AnalyseReport, analyse, explain_persons, export_rows, pair_id};
 pub use summary::{Flow, Summary, summary};
 
@@ -45,6 +49,9 @@ pub enum Error {
     /// The communications analysis failed.
     #[error(transparent)]
     Assess(#[from] assess::Error),
+    /// Writing an export failed.
+    #[error(transparent)]
+    Export(#[from] share::Error),
 }
 
 /// Results of engine calls.

@@ -13,7 +13,8 @@ use model::{Actor, ForceCode, Scope};
 use resolve::{EntityKind, Member, PreviousIds, RecordKey, RecordKind};
 use sha2::{Digest, Sha256};
 use store::{
-    Alert, Decision, EntityMember, Recipient, RecordRef, ResolutionRun, ReviewPair, Severity, Store,
+    Alert, AlertTopic, Decision, EntityMember, Recipient, RecordRef, ResolutionRun, ReviewPair,
+    Severity, Store,
 };
 
 use crate::Result;
@@ -254,6 +255,7 @@ fn alerts_for(d: &resolve::Deconfliction, entity: Option<&resolve::Entity>) -> V
                 alert_id: format!("{}@{recipient}", d.entity_id),
                 entity_id: d.entity_id.to_string(),
                 kind: d.kind.as_str().to_string(),
+                topic: AlertTopic::Deconfliction,
                 severity,
                 recipient,
                 forces: d.forces.clone(),
@@ -300,7 +302,12 @@ pub fn export_rows(
 ) -> Result<(Vec<EntityMember>, Vec<share::DeconflictionRow>)> {
     let members = store.entity_members(actor, actor.home())?;
     let mut rows: BTreeMap<String, share::DeconflictionRow> = BTreeMap::new();
-    for alert in store.alerts(actor, None)? {
+    // Replacement alerts name entities held by one force too: they are not deconfliction.
+    for alert in store
+        .alerts(actor, None)?
+        .into_iter()
+        .filter(|a| a.topic == AlertTopic::Deconfliction)
+    {
         rows.entry(alert.entity_id.clone())
             .or_insert_with(|| share::DeconflictionRow {
                 entity_id: alert.entity_id,

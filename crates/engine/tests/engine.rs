@@ -11,6 +11,10 @@ use store::Store;
 use test_support::db::TestDb;
 use test_support::fixture::{self, VALID_RETURN, VALID_RETURN_OTHER_GENERATOR};
 
+// Replacement numbers linked to line and person entities, with their alerts.
+#[path = "engine/replacement_links.rs"]
+mod replacement_links;
+
 fn national() -> Actor {
     Actor::national("test-analyst")
 }

@@ -144,14 +144,197 @@ fn main() {
         "lines:   {}",
         score::pairwise(&lines_truth, line_labels.clone())
     );
-    let dp = score::deconfliction(&persons_truth, person_labels);
+    let dp = score::deconfliction(&persons_truth, person_labels.clone());
     let dl = score::deconfliction(&lines_truth, line_labels);
     let overall = (dp.found + dl.found) as f64 / (dp.shared + dl.shared).max(1) as f64;
     println!("deconfliction: persons {dp}; lines {dl}; overall recall {overall:.4}");
+    if let Some(id) = value("--show") {
+        show_person(&resolution, &input, &persons_truth, &person_labels, &id);
+    }
+    if let Some(n) = value("--misses") {
+        print_misses(
+            &resolution,
+            &input,
+            &persons_truth,
+            &person_labels,
+            n.parse().expect("a count"),
+        );
+    }
     println!(
         "peak memory (VmHWM): {memory_after_reading} after reading the input, {memory_after_resolving} after resolving, {} after scoring",
         peak_memory()
     );
+}
+
+/// Prints, for up to `n` people held by two or more forces whom no entity brings together
+/// across forces, the waterfall of their best-scoring cross-force pair of records: what a
+/// missed deconfliction looked like to the model. Diagnostic output only.
+fn print_misses(
+    resolution: &resolve::Resolution,
+    input: &Input,
+    truth: &score::Truth,
+    labels: &[(score::RecordName, &str)],
+    n: usize,
+) {
+    use std::collections::{HashMap, HashSet};
+    let label_of: HashMap<&score::RecordName, &str> = labels.iter().map(|(k, l)| (k, *l)).collect();
+    let mut records_of: HashMap<&str, Vec<&resolve::PersonRecord>> = HashMap::new();
+    for r in &input.persons {
+        let name = (
+            r.key.force.to_string(),
+            r.key.period.to_string(),
+            r.key.reference.clone(),
+        );
+        if let Some(id) = truth.get(&name) {
+            records_of.entry(id.as_str()).or_default().push(r);
+        }
+    }
+    let mut ids: Vec<&str> = records_of.keys().copied().collect();
+    ids.sort_unstable();
+    let mut shown = 0;
+    for id in ids {
+        let records = &records_of[id];
+        let forces: HashSet<String> = records.iter().map(|r| r.key.force.to_string()).collect();
+        if forces.len() < 2 {
+            continue;
+        }
+        let mut forces_of_label: HashMap<&str, HashSet<String>> = HashMap::new();
+        for r in records {
+            let name = (
+                r.key.force.to_string(),
+                r.key.period.to_string(),
+                r.key.reference.clone(),
+            );
+            if let Some(l) = label_of.get(&name) {
+                forces_of_label
+                    .entry(l)
+                    .or_default()
+                    .insert(r.key.force.to_string());
+            }
+        }
+        if forces_of_label.values().any(|f| f.len() >= 2) {
+            continue;
+        }
+        let mut best: Option<resolve::Explanation> = None;
+        for (i, a) in records.iter().enumerate() {
+            for b in &records[i + 1..] {
+                if a.key.force == b.key.force {
+                    continue;
+                }
+                let e = resolve::explain(resolution.models(), a, b);
+                if best
+                    .as_ref()
+                    .is_none_or(|x| e.total_weight > x.total_weight)
+                {
+                    best = Some(e);
+                }
+            }
+        }
+        if let Some(e) = best {
+            let mut parts: Vec<String> = forces_of_label
+                .iter()
+                .map(|(l, f)| format!("{l} in {}", f.iter().cloned().collect::<Vec<_>>().join("+")))
+                .collect();
+            parts.sort();
+            println!(
+                "\nmissed {id} ({} records, {} forces; entities: {}):\n{e}",
+                records.len(),
+                forces.len(),
+                parts.join(", ")
+            );
+            shown += 1;
+        }
+        if shown >= n {
+            break;
+        }
+    }
+}
+
+/// Prints every record of the true person `id` with the entity it was put in, and the match
+/// weight of every pair of them. Diagnostic output only.
+fn show_person(
+    resolution: &resolve::Resolution,
+    input: &Input,
+    truth: &score::Truth,
+    labels: &[(score::RecordName, &str)],
+    id: &str,
+) {
+    let label_of: std::collections::HashMap<&score::RecordName, &str> =
+        labels.iter().map(|(k, l)| (k, *l)).collect();
+    let records: Vec<&resolve::PersonRecord> = input
+        .persons
+        .iter()
+        .filter(|r| {
+            let name = (
+                r.key.force.to_string(),
+                r.key.period.to_string(),
+                r.key.reference.clone(),
+            );
+            truth.get(&name).is_some_and(|t| t == id)
+        })
+        .collect();
+    for (i, r) in records.iter().enumerate() {
+        let name = (
+            r.key.force.to_string(),
+            r.key.period.to_string(),
+            r.key.reference.clone(),
+        );
+        println!(
+            "{i:>3} {} -> {} | {:?} {:?} {:?} {:?} pnc {:?} phones {:?} lines {:?} {:?}",
+            r.key,
+            label_of.get(&name).copied().unwrap_or("-"),
+            r.forenames,
+            r.surname,
+            r.aliases,
+            r.dob,
+            r.pnc_id,
+            r.phone_numbers,
+            r.line_names,
+            r.line_numbers
+        );
+    }
+    let mut wanted: Vec<&str> = records
+        .iter()
+        .filter_map(|r| {
+            let name = (
+                r.key.force.to_string(),
+                r.key.period.to_string(),
+                r.key.reference.clone(),
+            );
+            label_of.get(&name).copied()
+        })
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    for label in wanted {
+        let mut members: Vec<String> = labels
+            .iter()
+            .filter(|(_, l)| *l == label)
+            .map(|(k, _)| {
+                format!(
+                    "{}/{}={}",
+                    k.0,
+                    k.2,
+                    truth.get(k).map_or("?", |t| t.as_str())
+                )
+            })
+            .collect();
+        members.sort();
+        members.dedup();
+        println!("entity {label}: {}", members.join(" "));
+    }
+    for (i, a) in records.iter().enumerate() {
+        let row: Vec<String> = records
+            .iter()
+            .map(|b| {
+                format!(
+                    "{:>6.1}",
+                    resolve::explain(resolution.models(), a, b).total_weight
+                )
+            })
+            .collect();
+        println!("{i:>3} {}", row.join(""));
+    }
 }
 
 fn read_world(dir: &Path) -> Input {

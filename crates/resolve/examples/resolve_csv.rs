@@ -28,6 +28,10 @@ use std::time::Instant;
 use model::{PartialDate, PhoneNumber, PncId, Postcode};
 use resolve::{EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Settings};
 
+/// The same allocator as the `crossline` binary, so the benchmark measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
     let mut args: Vec<String> = std::env::args().skip(1).collect();

@@ -2,7 +2,8 @@
 //! Splink (`benches/splink/scale.py`); or flattens the world's nominal records to one CSV for
 //! Splink to read.
 //!
-//! `cargo run --release -p resolve --example resolve_world -- --world DIR --out CLUSTERS.csv`
+//! `cargo run --release -p resolve --example resolve_world -- --world DIR --out CLUSTERS.csv
+//! [--stages]` (`--stages` reports when each stage of the run starts)
 //! reads every return under `DIR/returns` with the `ingest` crate, one per core at a time
 //! (each return is dropped once its records are added to the input), resolves with
 //! `Settings::default()` (people, lines, places, vehicles and numbers: the whole pipeline) and
@@ -26,6 +27,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 use resolve::{EntityKind, Input, PreviousIds, Settings};
 
+/// The same allocator as the `crossline` binary, so the benchmark measures what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -45,7 +50,20 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let out = value("--out").ok_or("--out CLUSTERS.csv or --flatten FLAT.csv is required")?;
     let resolving = Instant::now();
-    let resolution = resolve::resolve(&input, &[], &PreviousIds::new(), &Settings::default());
+    let show_stages = args.iter().any(|a| a == "--stages");
+    let mut last_stage = None;
+    let resolution = resolve::resolve_with_progress(
+        &input,
+        &[],
+        &PreviousIds::new(),
+        &Settings::default(),
+        &mut |stage, _, _| {
+            if show_stages && last_stage != Some(stage) {
+                eprintln!("  {stage} at {:.3} s", resolving.elapsed().as_secs_f64());
+                last_stage = Some(stage);
+            }
+        },
+    );
     let resolve_seconds = resolving.elapsed().as_secs_f64();
     let records = input.persons.len();
     drop(input);

@@ -1,5 +1,6 @@
 //! Exports for analysts' tools, written exactly as `spec/exports-v1.md` lays them out: CSV with
-//! a header row, ids the system's own stable ids, lists `;`-separated.
+//! a header row, ids the system's own stable ids, lists `;`-separated: `entities.csv`,
+//! `deconfliction.csv` and `replacements.csv`.
 //!
 //! Each export is a function from plain rows to any `io::Write`, so the caller chooses the file
 //! (or a test, a buffer). This crate decides the bytes of each format and nothing else: it does
@@ -7,6 +8,7 @@
 
 use std::io::Write;
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use model::{ForceCode, Period};
 use store::EntityMember;
 
@@ -38,6 +40,37 @@ pub const DECONFLICTION_HEADER: [&str; 6] = [
     "first_seen",
     "last_seen",
 ];
+
+/// The columns of `replacements.csv`.
+pub const REPLACEMENTS_HEADER: [&str; 7] = [
+    "old_number",
+    "new_number",
+    "switched_at",
+    "score",
+    "shared_customers",
+    "old_customers",
+    "same_imei",
+];
+
+/// One row of `replacements.csv`: a number judged to have replaced another (comms-v1), with
+/// the evidence. A plain row, so that this crate needs nothing of the analysis that found it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplacementRow {
+    /// The number that fell silent.
+    pub old_number: String,
+    /// The number that took over.
+    pub new_number: String,
+    /// When the new number took over (epoch milliseconds; written to the second).
+    pub switched_at_ms: i64,
+    /// Confidence, `[0, 1]` (written to three decimals).
+    pub score: f64,
+    /// Customers of the old number the new one reached.
+    pub shared_customers: u32,
+    /// Customers of the old number near its end.
+    pub old_customers: u32,
+    /// The new number was used in the old one's handset (`yes` or `no`).
+    pub same_imei: bool,
+}
 
 /// One row of `deconfliction.csv`: an entity known to more than one force.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -106,6 +139,39 @@ pub fn write_deconfliction(out: impl Write, rows: &[DeconflictionRow]) -> Result
     writer.flush().map_err(|e| err(e.into()))
 }
 
+/// Writes `replacements.csv`, one row per replacement in the order given (the caller sorts, by
+/// switch time as the analysis does).
+pub fn write_replacements(out: impl Write, rows: &[ReplacementRow]) -> Result<()> {
+    let err = |source| Error::Csv {
+        file: "replacements.csv",
+        source,
+    };
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(REPLACEMENTS_HEADER).map_err(err)?;
+    for r in rows {
+        writer
+            .write_record([
+                r.old_number.as_str(),
+                r.new_number.as_str(),
+                &rfc3339(r.switched_at_ms),
+                &format!("{:.3}", r.score),
+                &r.shared_customers.to_string(),
+                &r.old_customers.to_string(),
+                if r.same_imei { "yes" } else { "no" },
+            ])
+            .map_err(err)?;
+    }
+    writer.flush().map_err(|e| err(e.into()))
+}
+
+/// An instant (epoch milliseconds) as the exports write it: RFC 3339 UTC to the second
+/// (`2026-03-01T18:22:05Z`); empty when out of range.
+pub fn rfc3339(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
 fn join(forces: &[ForceCode]) -> String {
     forces
         .iter()
@@ -147,6 +213,60 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "entity_id,kind,force,period,ref\nP-1,person,merseyside,2026-02,N1\nP-2,person,kent,2026-03,\"N,7\"\n"
         );
+    }
+
+    fn replacement(old: &str, new: &str, ms: i64, score: f64, same_imei: bool) -> ReplacementRow {
+        ReplacementRow {
+            old_number: old.into(),
+            new_number: new.into(),
+            switched_at_ms: ms,
+            score,
+            shared_customers: 12,
+            old_customers: 14,
+            same_imei,
+        }
+    }
+
+    #[test]
+    fn replacements_csv_is_exactly_the_published_layout() {
+        let rows = [
+            replacement(
+                "+447700900001",
+                "+447700900002",
+                1_772_389_325_000,
+                0.91234,
+                true,
+            ),
+            // Milliseconds are dropped, not rounded; the order given is kept.
+            replacement(
+                "+447700900003",
+                "+447700900004",
+                1_772_389_325_999,
+                0.5,
+                false,
+            ),
+        ];
+        let mut out = Vec::new();
+        write_replacements(&mut out, &rows).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "old_number,new_number,switched_at,score,shared_customers,old_customers,same_imei\n\
+             +447700900001,+447700900002,2026-03-01T18:22:05Z,0.912,12,14,yes\n\
+             +447700900003,+447700900004,2026-03-01T18:22:05Z,0.500,12,14,no\n"
+        );
+        let mut empty = Vec::new();
+        write_replacements(&mut empty, &[]).unwrap();
+        assert_eq!(
+            String::from_utf8(empty).unwrap(),
+            "old_number,new_number,switched_at,score,shared_customers,old_customers,same_imei\n"
+        );
+    }
+
+    #[test]
+    fn instants_are_written_to_the_second_in_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_772_389_325_000), "2026-03-01T18:22:05Z");
+        assert_eq!(rfc3339(i64::MAX), "");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Writing and reading what resolution derives (`entity_members`, `review_pairs`, `alerts`,
-//! `resolution_model`) and analysts' `decisions` (schema version 2).
+//! `resolution_model`) and analysts' `decisions` (schema version 2), and what a replacement
+//! analysis derives (`replacement_links` and its own `alerts`, schema version 4).
 //!
 //! Like `records.rs`, this module is SQL only: it checks no permission and writes no log;
 //! `lib.rs` does both around it, in the same transaction. A run replaces the last one with
@@ -18,7 +19,8 @@ use postgres::types::ToSql;
 use postgres::{CopyInWriter, Transaction};
 use store::codec::{RefDecoder, decode_force_list, force_list};
 use store::{
-    Alert, Decision, EntityMember, Error, Recipient, RecordRef, ResolutionRun, Result, ReviewPair,
+    Alert, Decision, EntityMember, Error, LinkRun, LinksSaved, Recipient, RecordRef,
+    ReplacementLink, ResolutionRun, Result, ReviewPair,
 };
 
 use crate::records::{NulInText, push_copy_text};
@@ -33,8 +35,13 @@ pub(crate) struct Replaced {
     pub(crate) new_alerts: usize,
 }
 
-/// Replaces the stored run with `run`: memberships, review queue, alerts and model. Alerts
-/// whose id stood before keep their `raised_at`; the others are raised `at`.
+/// The `source` of the alerts resolution raises (deconfliction); a replacement analysis's
+/// alerts carry the analysis's name.
+pub(crate) const RESOLUTION_SOURCE: &str = "resolution";
+
+/// Replaces the stored run with `run`: memberships, review queue, resolution's alerts and
+/// model. Alerts whose id stood before keep their `raised_at`; the others are raised `at`.
+/// Alerts raised by other analyses (replacements) stay.
 pub(crate) fn replace_run(
     tx: &mut Transaction<'_>,
     run: &ResolutionRun,
@@ -48,13 +55,19 @@ pub(crate) fn replace_run(
         "LOCK TABLE entity_members, review_pairs, alerts, resolution_model IN ACCESS EXCLUSIVE MODE",
     )
     .map_err(db_error("locking the resolution tables"))?;
-    let standing = standing_alerts(tx)?;
-    // TRUNCATE rather than DELETE: it leaves no million dead rows behind for vacuum.
-    tx.batch_execute("TRUNCATE entity_members, review_pairs, alerts, resolution_model")
+    let standing = standing_alerts(tx, RESOLUTION_SOURCE)?;
+    // TRUNCATE rather than DELETE: it leaves no million dead rows behind for vacuum. Alerts, a
+    // few per shared entity, are deleted by source, since a replacement analysis's stay.
+    tx.batch_execute("TRUNCATE entity_members, review_pairs, resolution_model")
         .map_err(db_error("clearing the previous resolution run"))?;
+    tx.execute(
+        "DELETE FROM alerts WHERE source = $1",
+        &[&RESOLUTION_SOURCE],
+    )
+    .map_err(db_error("clearing the previous resolution run"))?;
     replace_members(tx, &run.members)?;
     copy_review(tx, &run.review)?;
-    let new_alerts = copy_alerts(tx, &run.alerts, &standing, at)?;
+    let new_alerts = copy_alerts(tx, &run.alerts, RESOLUTION_SOURCE, &standing, at)?;
     tx.execute(
         "INSERT INTO resolution_model (id, saved_at, saved_by, model) VALUES (1, $1, $2, $3)",
         &[&at, &saved_by, &run.model],
@@ -63,10 +76,16 @@ pub(crate) fn replace_run(
     Ok(Replaced { new_alerts })
 }
 
-/// The id and `raised_at` of every alert now standing.
-fn standing_alerts(tx: &mut Transaction<'_>) -> Result<HashMap<String, DateTime<Utc>>> {
+/// The id and `raised_at` of every alert now standing that `source` raised.
+fn standing_alerts(
+    tx: &mut Transaction<'_>,
+    source: &str,
+) -> Result<HashMap<String, DateTime<Utc>>> {
     let rows = tx
-        .query("SELECT alert_id, raised_at FROM alerts", &[])
+        .query(
+            "SELECT alert_id, raised_at FROM alerts WHERE source = $1",
+            &[&source],
+        )
         .map_err(db_error("reading the standing alerts"))?;
     rows.iter()
         .map(|r| {
@@ -266,10 +285,12 @@ fn copy_review(tx: &mut Transaction<'_>, review: &[ReviewPair]) -> Result<()> {
     copy.finish()
 }
 
-/// Copies `alerts`, keeping the `raised_at` of those in `standing`; returns how many are new.
+/// Copies `alerts` raised by `source`, keeping the `raised_at` of those in `standing`; returns
+/// how many are new.
 fn copy_alerts(
     tx: &mut Transaction<'_>,
     alerts: &[Alert],
+    source: &str,
     standing: &HashMap<String, DateTime<Utc>>,
     at: DateTime<Utc>,
 ) -> Result<usize> {
@@ -283,6 +304,8 @@ fn copy_alerts(
             "alert_id",
             "entity_id",
             "kind",
+            "topic",
+            "source",
             "severity",
             "recipient",
             "forces",
@@ -306,6 +329,8 @@ fn copy_alerts(
             copy.text("alert_id", &a.alert_id)?;
             copy.text("entity_id", &a.entity_id)?;
             copy.text("kind", &a.kind)?;
+            copy.plain(a.topic.as_str());
+            copy.text("source", source)?;
             copy.plain(a.severity.as_str());
             // A recipient's writing is a keyword and a registry code: nothing to escape.
             copy.plain(&a.recipient);
@@ -472,7 +497,7 @@ pub(crate) fn load_alerts(
     recipients: Option<&[Recipient]>,
 ) -> Result<Vec<Alert>> {
     const SELECT: &str = "SELECT alert_id, entity_id, kind, severity, recipient, forces, active_forces, \
-                          first_seen, last_seen, raised_at, summary FROM alerts";
+                          first_seen, last_seen, raised_at, summary, topic FROM alerts";
     let rows = match recipients {
         None => tx.query(SELECT, &[]),
         Some(recipients) => {
@@ -490,6 +515,7 @@ fn read_alert(r: &postgres::Row) -> Result<Alert> {
         alert_id: get(r, 0, T, "alert_id")?,
         entity_id: get(r, 1, T, "entity_id")?,
         kind: get(r, 2, T, "kind")?,
+        topic: parse(T, "topic", get(r, 11, T, "topic")?)?,
         severity: parse(T, "severity", get(r, 3, T, "severity")?)?,
         recipient: parse(T, "recipient", get(r, 4, T, "recipient")?)?,
         forces: decode_force_list(T, "forces", get(r, 5, T, "forces")?)?,
@@ -499,4 +525,143 @@ fn read_alert(r: &postgres::Row) -> Result<Alert> {
         raised_at: get(r, 9, T, "raised_at")?,
         summary: get(r, 10, T, "summary")?,
     })
+}
+
+/// Replaces the links and alerts `run.analysis` saved before with `run`'s. Links and alerts
+/// that stood before keep `first_linked_at` and `raised_at`; the others take `at`. A run holds
+/// a link per replaced number of an entity, thousands at most, so plain INSERTs do.
+pub(crate) fn replace_links(
+    tx: &mut Transaction<'_>,
+    run: &LinkRun,
+    at: DateTime<Utc>,
+) -> Result<LinksSaved> {
+    const CONTEXT: &str = "storing replacement links";
+    const T: &str = "replacement_links";
+    // Two saves of one analysis at once follow one another, so that the second keeps the
+    // first's times; readers wait for the commit.
+    tx.batch_execute("LOCK TABLE replacement_links, alerts IN EXCLUSIVE MODE")
+        .map_err(db_error("locking the replacement links"))?;
+    let standing_links: HashMap<(String, String, String), DateTime<Utc>> = tx
+        .query(
+            "SELECT entity_id, old_number, new_number, first_linked_at
+             FROM replacement_links WHERE analysis = $1",
+            &[&run.analysis],
+        )
+        .map_err(db_error(CONTEXT))?
+        .iter()
+        .map(|r| {
+            Ok((
+                (
+                    get(r, 0, T, "entity_id")?,
+                    get(r, 1, T, "old_number")?,
+                    get(r, 2, T, "new_number")?,
+                ),
+                get(r, 3, T, "first_linked_at")?,
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let standing = standing_alerts(tx, &run.analysis)?;
+    tx.execute(
+        "DELETE FROM replacement_links WHERE analysis = $1",
+        &[&run.analysis],
+    )
+    .map_err(db_error("clearing the previous replacement links"))?;
+    tx.execute("DELETE FROM alerts WHERE source = $1", &[&run.analysis])
+        .map_err(db_error("clearing the previous replacement alerts"))?;
+    let insert = tx
+        .prepare(
+            "INSERT INTO replacement_links (analysis, run_id, entity_id, kind, forces, old_number,
+                                            new_number, switched_at, score, shared_customers,
+                                            old_customers, same_imei, first_linked_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .map_err(db_error(CONTEXT))?;
+    let mut new_links = 0;
+    for link in &run.links {
+        let key = (
+            link.entity_id.clone(),
+            link.old_number.clone(),
+            link.new_number.clone(),
+        );
+        let first_linked_at = match standing_links.get(&key) {
+            Some(kept) => *kept,
+            None => {
+                new_links += 1;
+                at
+            }
+        };
+        let counts = [link.shared_customers, link.old_customers].map(i32::try_from);
+        let [Ok(shared_customers), Ok(old_customers)] = counts else {
+            return Err(Error::Database(format!(
+                "{CONTEXT}, entity {} {} -> {}: a customer count is too large to store",
+                link.entity_id, link.old_number, link.new_number
+            )));
+        };
+        let forces = force_list(&link.forces);
+        let params: [&(dyn ToSql + Sync); 13] = [
+            &link.analysis,
+            &link.run_id,
+            &link.entity_id,
+            &link.kind,
+            &forces,
+            &link.old_number,
+            &link.new_number,
+            &link.switched_at,
+            &link.score,
+            &shared_customers,
+            &old_customers,
+            &link.same_imei,
+            &first_linked_at,
+        ];
+        tx.execute(&insert, &params).map_err(|e| {
+            Error::Database(format!(
+                "{CONTEXT}, entity {} {} -> {}: {}",
+                link.entity_id,
+                link.old_number,
+                link.new_number,
+                crate::describe(&e)
+            ))
+        })?;
+    }
+    let new_alerts = copy_alerts(tx, &run.alerts, &run.analysis, &standing, at)?;
+    Ok(LinksSaved {
+        new_links,
+        new_alerts,
+    })
+}
+
+/// Every replacement link, of every analysis.
+pub(crate) fn load_links(tx: &mut Transaction<'_>) -> Result<Vec<ReplacementLink>> {
+    const T: &str = "replacement_links";
+    let rows = tx
+        .query(
+            "SELECT analysis, run_id, entity_id, kind, forces, old_number, new_number, switched_at,
+                    score, shared_customers, old_customers, same_imei, first_linked_at
+             FROM replacement_links",
+            &[],
+        )
+        .map_err(db_error("reading replacement links"))?;
+    let count = |r: &postgres::Row, index: usize, column: &'static str| -> Result<u32> {
+        let n: i32 = get(r, index, T, column)?;
+        crate::count(T, column, n)
+    };
+    rows.iter()
+        .map(|r| {
+            Ok(ReplacementLink {
+                analysis: get(r, 0, T, "analysis")?,
+                run_id: get(r, 1, T, "run_id")?,
+                entity_id: get(r, 2, T, "entity_id")?,
+                kind: get(r, 3, T, "kind")?,
+                forces: decode_force_list(T, "forces", get(r, 4, T, "forces")?)?,
+                old_number: get(r, 5, T, "old_number")?,
+                new_number: get(r, 6, T, "new_number")?,
+                switched_at: get(r, 7, T, "switched_at")?,
+                score: get(r, 8, T, "score")?,
+                shared_customers: count(r, 9, "shared_customers")?,
+                old_customers: count(r, 10, "old_customers")?,
+                same_imei: get(r, 11, T, "same_imei")?,
+                first_linked_at: get(r, 12, T, "first_linked_at")?,
+            })
+        })
+        .collect()
 }

@@ -18,6 +18,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_init.sql")),
     (2, include_str!("../migrations/0002_resolution.sql")),
     (3, include_str!("../migrations/0003_orders.sql")),
+    (4, include_str!("../migrations/0004_replacement_links.sql")),
 ];
 
 /// The newest schema version this program knows.

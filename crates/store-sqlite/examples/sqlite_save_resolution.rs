@@ -53,6 +53,7 @@ fn national_run(n: usize) -> ResolutionRun {
                     alert_id: format!("{}>{}", entity(i * 20), holder.force),
                     entity_id: entity(i * 20),
                     kind: "person".to_string(),
+                    topic: store::AlertTopic::Deconfliction,
                     severity: Severity::Shared,
                     recipient: Recipient::Force(holder.force.clone()),
                     forces: vec![holder.force.clone(), record(i * 20 + 1).force],

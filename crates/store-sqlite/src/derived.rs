@@ -1,5 +1,6 @@
 //! Writing and reading what resolution derives (`entity_members`, `review_pairs`, `alerts`,
-//! `resolution_model`) and analysts' `decisions` (schema version 2).
+//! `resolution_model`) and analysts' `decisions` (schema version 2), and what a replacement
+//! analysis derives (`replacement_links` and its own `alerts`, schema version 4).
 //!
 //! Like `records.rs`, this module is SQL only: it checks no permission and writes no log;
 //! `lib.rs` does both around it, in the same transaction. Bulk writes use one cached prepared
@@ -14,7 +15,8 @@ use model::Scope;
 use rusqlite::{Connection, params};
 use store::codec::{RefDecoder, decode_force_list, force_list};
 use store::{
-    Alert, Decision, EntityMember, Error, Recipient, RecordRef, ResolutionRun, Result, ReviewPair,
+    Alert, Decision, EntityMember, Error, LinkRun, LinksSaved, Recipient, RecordRef,
+    ReplacementLink, ResolutionRun, Result, ReviewPair,
 };
 
 use crate::{corrupt, db_error, get, parse, parse_timestamp, timestamp};
@@ -25,26 +27,33 @@ pub(crate) struct Replaced {
     pub(crate) new_alerts: usize,
 }
 
-/// Replaces the stored run with `run`: memberships, review queue, alerts and model. Alerts
-/// whose id stood before keep their `raised_at`; the others are raised `at`.
+/// The `source` of the alerts resolution raises (deconfliction); a replacement analysis's
+/// alerts carry the analysis's name.
+pub(crate) const RESOLUTION_SOURCE: &str = "resolution";
+
+/// Replaces the stored run with `run`: memberships, review queue, resolution's alerts and
+/// model. Alerts whose id stood before keep their `raised_at`; the others are raised `at`.
+/// Alerts raised by other analyses (replacements) stay.
 pub(crate) fn replace_run(
     conn: &Connection,
     run: &ResolutionRun,
     saved_by: &str,
     at: &str,
 ) -> Result<Replaced> {
-    let standing = standing_alerts(conn)?;
-    // An unqualified DELETE lets SQLite drop the tables' pages wholesale rather than row by row.
+    let standing = standing_alerts(conn, RESOLUTION_SOURCE)?;
+    // An unqualified DELETE lets SQLite drop the tables' pages wholesale rather than row by row;
+    // alerts, a few per shared entity, are deleted by source.
     conn.execute_batch(
         "DELETE FROM entity_members;
          DELETE FROM review_pairs;
-         DELETE FROM alerts;
          DELETE FROM resolution_model;",
     )
     .map_err(db_error("clearing the previous resolution run"))?;
+    conn.execute("DELETE FROM alerts WHERE source = ?1", [RESOLUTION_SOURCE])
+        .map_err(db_error("clearing the previous resolution run"))?;
     replace_members(conn, &run.members)?;
     insert_review(conn, &run.review)?;
-    let new_alerts = insert_alerts(conn, &run.alerts, &standing, at)?;
+    let new_alerts = insert_alerts(conn, &run.alerts, RESOLUTION_SOURCE, &standing, at)?;
     conn.execute(
         "INSERT INTO resolution_model (id, saved_at, saved_by, model) VALUES (1, ?1, ?2, ?3)",
         params![at, saved_by, run.model],
@@ -53,13 +62,13 @@ pub(crate) fn replace_run(
     Ok(Replaced { new_alerts })
 }
 
-/// The id and stored `raised_at` of every alert now standing.
-fn standing_alerts(conn: &Connection) -> Result<HashMap<String, String>> {
+/// The id and stored `raised_at` of every alert now standing that `source` raised.
+fn standing_alerts(conn: &Connection, source: &str) -> Result<HashMap<String, String>> {
     const CONTEXT: &str = "reading the standing alerts";
     let mut stmt = conn
-        .prepare_cached("SELECT alert_id, raised_at FROM alerts")
+        .prepare_cached("SELECT alert_id, raised_at FROM alerts WHERE source = ?1")
         .map_err(db_error(CONTEXT))?;
-    let mut rows = stmt.query([]).map_err(db_error(CONTEXT))?;
+    let mut rows = stmt.query([source]).map_err(db_error(CONTEXT))?;
     let mut out = HashMap::new();
     while let Some(r) = rows.next().map_err(db_error(CONTEXT))? {
         out.insert(
@@ -151,19 +160,21 @@ fn insert_review(conn: &Connection, review: &[ReviewPair]) -> Result<()> {
     Ok(())
 }
 
-/// Inserts `alerts`, keeping the `raised_at` of those in `standing`; returns how many are new.
+/// Inserts `alerts` raised by `source`, keeping the `raised_at` of those in `standing`;
+/// returns how many are new.
 fn insert_alerts(
     conn: &Connection,
     alerts: &[Alert],
+    source: &str,
     standing: &HashMap<String, String>,
     at: &str,
 ) -> Result<usize> {
     const CONTEXT: &str = "storing alerts";
     let mut stmt = conn
         .prepare_cached(
-            "INSERT INTO alerts (alert_id, entity_id, kind, severity, recipient, forces, active_forces,
-                                 first_seen, last_seen, raised_at, summary)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO alerts (alert_id, entity_id, kind, topic, source, severity, recipient, forces,
+                                 active_forces, first_seen, last_seen, raised_at, summary)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )
         .map_err(db_error(CONTEXT))?;
     let mut new_alerts = 0;
@@ -179,6 +190,8 @@ fn insert_alerts(
             a.alert_id,
             a.entity_id,
             a.kind,
+            a.topic.as_str(),
+            source,
             a.severity.as_str(),
             a.recipient.to_string(),
             force_list(&a.forces),
@@ -369,7 +382,7 @@ pub(crate) fn load_alerts(
 ) -> Result<Vec<Alert>> {
     const CONTEXT: &str = "reading alerts";
     const SELECT: &str = "SELECT alert_id, entity_id, kind, severity, recipient, forces, active_forces, \
-                          first_seen, last_seen, raised_at, summary FROM alerts";
+                          first_seen, last_seen, raised_at, summary, topic FROM alerts";
     let mut out = Vec::new();
     match recipients {
         None => {
@@ -404,10 +417,12 @@ fn read_alert(r: &rusqlite::Row<'_>) -> Result<Alert> {
     let first_seen: String = get(r, 7, T, "first_seen")?;
     let last_seen: String = get(r, 8, T, "last_seen")?;
     let raised_at: String = get(r, 9, T, "raised_at")?;
+    let topic: String = get(r, 11, T, "topic")?;
     Ok(Alert {
         alert_id: get(r, 0, T, "alert_id")?,
         entity_id: get(r, 1, T, "entity_id")?,
         kind: get(r, 2, T, "kind")?,
+        topic: parse(T, "topic", &topic)?,
         severity: parse(T, "severity", &severity)?,
         recipient: parse(T, "recipient", &recipient)?,
         forces: decode_force_list(
@@ -425,4 +440,128 @@ fn read_alert(r: &rusqlite::Row<'_>) -> Result<Alert> {
         raised_at: parse_timestamp(T, "raised_at", &raised_at)?,
         summary: get(r, 10, T, "summary")?,
     })
+}
+
+/// Replaces the links and alerts `run.analysis` saved before with `run`'s. Links and alerts
+/// that stood before keep `first_linked_at` and `raised_at`; the others take `at`.
+pub(crate) fn replace_links(conn: &Connection, run: &LinkRun, at: &str) -> Result<LinksSaved> {
+    const CONTEXT: &str = "storing replacement links";
+    let standing_links: HashMap<(String, String, String), String> = {
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT entity_id, old_number, new_number, first_linked_at
+                 FROM replacement_links WHERE analysis = ?1",
+            )
+            .map_err(db_error(CONTEXT))?;
+        let mut rows = stmt.query([&run.analysis]).map_err(db_error(CONTEXT))?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next().map_err(db_error(CONTEXT))? {
+            const T: &str = "replacement_links";
+            out.insert(
+                (
+                    get(r, 0, T, "entity_id")?,
+                    get(r, 1, T, "old_number")?,
+                    get(r, 2, T, "new_number")?,
+                ),
+                get(r, 3, T, "first_linked_at")?,
+            );
+        }
+        out
+    };
+    let standing = standing_alerts(conn, &run.analysis)?;
+    conn.execute(
+        "DELETE FROM replacement_links WHERE analysis = ?1",
+        [&run.analysis],
+    )
+    .map_err(db_error("clearing the previous replacement links"))?;
+    conn.execute("DELETE FROM alerts WHERE source = ?1", [&run.analysis])
+        .map_err(db_error("clearing the previous replacement alerts"))?;
+    let mut stmt = conn
+        .prepare_cached(
+            "INSERT INTO replacement_links (analysis, run_id, entity_id, kind, forces, old_number,
+                                            new_number, switched_at, score, shared_customers,
+                                            old_customers, same_imei, first_linked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )
+        .map_err(db_error(CONTEXT))?;
+    let mut new_links = 0;
+    for link in &run.links {
+        let key = (
+            link.entity_id.clone(),
+            link.old_number.clone(),
+            link.new_number.clone(),
+        );
+        let first_linked_at = match standing_links.get(&key) {
+            Some(kept) => kept.as_str(),
+            None => {
+                new_links += 1;
+                at
+            }
+        };
+        stmt.execute(params![
+            link.analysis,
+            link.run_id,
+            link.entity_id,
+            link.kind,
+            force_list(&link.forces),
+            link.old_number,
+            link.new_number,
+            timestamp(link.switched_at),
+            link.score,
+            link.shared_customers,
+            link.old_customers,
+            link.same_imei,
+            first_linked_at,
+        ])
+        .map_err(|e| {
+            Error::Database(format!(
+                "{CONTEXT}, entity {} {} -> {}: {e}",
+                link.entity_id, link.old_number, link.new_number
+            ))
+        })?;
+    }
+    let new_alerts = insert_alerts(conn, &run.alerts, &run.analysis, &standing, at)?;
+    Ok(LinksSaved {
+        new_links,
+        new_alerts,
+    })
+}
+
+/// Every replacement link, of every analysis.
+pub(crate) fn load_links(conn: &Connection) -> Result<Vec<ReplacementLink>> {
+    const CONTEXT: &str = "reading replacement links";
+    const T: &str = "replacement_links";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT analysis, run_id, entity_id, kind, forces, old_number, new_number, switched_at,
+                    score, shared_customers, old_customers, same_imei, first_linked_at
+             FROM replacement_links",
+        )
+        .map_err(db_error(CONTEXT))?;
+    let mut rows = stmt.query([]).map_err(db_error(CONTEXT))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(db_error(CONTEXT))? {
+        let switched_at: String = get(r, 7, T, "switched_at")?;
+        let first_linked_at: String = get(r, 12, T, "first_linked_at")?;
+        out.push(ReplacementLink {
+            analysis: get(r, 0, T, "analysis")?,
+            run_id: get(r, 1, T, "run_id")?,
+            entity_id: get(r, 2, T, "entity_id")?,
+            kind: get(r, 3, T, "kind")?,
+            forces: decode_force_list(
+                T,
+                "forces",
+                get::<Option<String>>(r, 4, T, "forces")?.as_deref(),
+            )?,
+            old_number: get(r, 5, T, "old_number")?,
+            new_number: get(r, 6, T, "new_number")?,
+            switched_at: parse_timestamp(T, "switched_at", &switched_at)?,
+            score: get(r, 8, T, "score")?,
+            shared_customers: get(r, 9, T, "shared_customers")?,
+            old_customers: get(r, 10, T, "old_customers")?,
+            same_imei: get::<i64>(r, 11, T, "same_imei")? != 0,
+            first_linked_at: parse_timestamp(T, "first_linked_at", &first_linked_at)?,
+        });
+    }
+    Ok(out)
 }

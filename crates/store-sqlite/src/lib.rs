@@ -13,7 +13,8 @@
 //! the 30 s busy timeout) while another connection writes an import.
 //!
 //! What resolution derives (entity memberships, the review queue, alerts, the model) and
-//! analysts' decisions are kept in the tables of schema version 2 (`derived.rs`); the rules
+//! analysts' decisions are kept in the tables of schema version 2 (`derived.rs`), and the
+//! replacement numbers linked to entities (with their alerts) in those of version 4; the rules
 //! for who may read and write them are in the [`Store`] methods below.
 //!
 //! Performance: an import is one `BEGIN IMMEDIATE` transaction with one cached prepared
@@ -38,9 +39,9 @@ use model::{
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use store::{
-    Alert, AuditEntry, Decision, EntityMember, Error, Order, Recipient, Rejection, ResolutionRun,
-    Result, ReturnInfo, ReviewPair, Store, Submission, SubmissionEntry, SubmissionOutcome,
-    SubmitOutcome,
+    Alert, AuditEntry, Decision, EntityMember, Error, LinkRun, LinksSaved, Order, Recipient,
+    Rejection, ReplacementLink, ResolutionRun, Result, ReturnInfo, ReviewPair, Store, Submission,
+    SubmissionEntry, SubmissionOutcome, SubmitOutcome,
 };
 
 pub use migrate::SCHEMA_VERSION;
@@ -59,6 +60,7 @@ const TABLES: &[&str] = &[
     "locations",
     "nominals",
     "orders",
+    "replacement_links",
     "resolution_model",
     "return_sources",
     "returns",
@@ -106,6 +108,10 @@ mod action {
     pub const RECORD_ORDER: &str = "record_order";
     /// The recorded restriction orders were read.
     pub const READ_ORDERS: &str = "read_orders";
+    /// A replacement analysis's links and alerts were saved, replacing its previous ones.
+    pub const SAVE_REPLACEMENT_LINKS: &str = "save_replacement_links";
+    /// Replacement links of a scope were read.
+    pub const READ_REPLACEMENT_LINKS: &str = "read_replacement_links";
     /// Something was refused; the detail names what.
     pub const DENIED: &str = "denied";
 }
@@ -467,7 +473,8 @@ fn sort_review(pairs: &mut [ReviewPair]) {
     });
 }
 
-/// Conflicts first, then the most recently raised, then by alert id.
+/// Most severe first (urgent, conflict, shared, notice), then the most recently raised, then by
+/// alert id.
 fn sort_alerts(alerts: &mut [Alert]) {
     alerts.sort_by(|x, y| {
         y.severity
@@ -1138,6 +1145,64 @@ impl Store for SqliteStore {
             action::READ_ALERTS,
             &subject,
             &format!("{} alerts", out.len()),
+        )?;
+        tx.commit().map_err(db_error("committing the audit log"))?;
+        Ok(out)
+    }
+
+    fn save_replacement_links(&mut self, actor: &Actor, run: &LinkRun) -> Result<LinksSaved> {
+        let at = timestamp(now());
+        let subject = format!("analysis:{}", run.analysis);
+        let tx = self.write_transaction()?;
+        if actor.role() != UserRole::NationalAnalyst {
+            let refusal = Error::Forbidden {
+                actor: actor.to_string(),
+                action: "save replacement links (national analysts only)".to_string(),
+            };
+            return refuse(tx, actor, action::SAVE_REPLACEMENT_LINKS, &subject, refusal);
+        }
+        store::check_link_run(run)?;
+        let saved = derived::replace_links(&tx, run, &at)?;
+        let detail = format!(
+            "run {}: {} links ({} new), {} alerts ({} new)",
+            run.run_id,
+            run.links.len(),
+            saved.new_links,
+            run.alerts.len(),
+            saved.new_alerts
+        );
+        audit(
+            &tx,
+            actor,
+            action::SAVE_REPLACEMENT_LINKS,
+            &subject,
+            &detail,
+        )?;
+        tx.commit()
+            .map_err(db_error("committing the replacement links"))?;
+        Ok(saved)
+    }
+
+    fn replacement_links(&mut self, actor: &Actor, scope: &Scope) -> Result<Vec<ReplacementLink>> {
+        let tx = self.write_transaction()?;
+        if let Err(refusal) = store::check_read(actor, scope) {
+            return refuse(
+                tx,
+                actor,
+                action::READ_REPLACEMENT_LINKS,
+                &scope.to_string(),
+                refusal,
+            );
+        }
+        let mut out = derived::load_links(&tx)?;
+        out.retain(|link| link.forces.iter().any(|f| scope.contains(f)));
+        store::sort_links(&mut out);
+        audit(
+            &tx,
+            actor,
+            action::READ_REPLACEMENT_LINKS,
+            &scope.to_string(),
+            &format!("{} links", out.len()),
         )?;
         tx.commit().map_err(db_error("committing the audit log"))?;
         Ok(out)

@@ -49,6 +49,11 @@ story!(
     resolution_awkward_text_round_trips,
     failed_save_keeps_previous_run,
     orders_are_kept_and_audited,
+    replacement_links_round_trip,
+    replacement_links_resave_replaces,
+    replacement_links_permissions,
+    replacement_links_awkward_text_round_trips,
+    failed_link_save_keeps_previous,
 );
 
 mod sqlite_only {

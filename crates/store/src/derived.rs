@@ -1,6 +1,7 @@
 //! What the analyses derive and crossline must remember between runs: which records were
 //! resolved to which entity (so entity ids stay stable), the pairs waiting for an analyst's
-//! review, analysts' decisions (final: they survive every re-run), and deconfliction alerts.
+//! review, analysts' decisions (final: they survive every re-run), alerts, and the replacement
+//! numbers linked to line and person entities.
 //!
 //! Everything here except decisions can be recomputed from the submitted returns; decisions are
 //! analysts' own input and are kept with who made them and when. These are plain data: the
@@ -141,22 +142,36 @@ impl FromStr for Recipient {
     }
 }
 
-/// How serious a deconfliction alert is.
+/// How serious an alert is, least first. Who is told follows from it: the lower two go to
+/// the forces holding the subject; the upper two also to their regions and the national centre.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// For information: something new is known about a subject the recipient holds (a line or
+    /// person has moved to a new number).
+    Notice,
     /// The subject is held by two or more forces.
     Shared,
-    /// Two or more forces have it under active investigation: the highest severity.
+    /// Two or more forces have it under active investigation.
     Conflict,
+    /// Act now: a number under a restriction order has been replaced, so the order no longer
+    /// bites. The highest severity.
+    Urgent,
 }
 
 impl Severity {
     /// The stored word.
     pub fn as_str(&self) -> &'static str {
         match self {
+            Severity::Notice => "notice",
             Severity::Shared => "shared",
             Severity::Conflict => "conflict",
+            Severity::Urgent => "urgent",
         }
+    }
+
+    /// Whether the regions of the forces concerned and the national centre are told too.
+    pub fn reaches_centre(&self) -> bool {
+        matches!(self, Severity::Conflict | Severity::Urgent)
     }
 }
 
@@ -165,22 +180,69 @@ impl FromStr for Severity {
 
     fn from_str(s: &str) -> Result<Self, ValueError> {
         match s {
+            "notice" => Ok(Severity::Notice),
             "shared" => Ok(Severity::Shared),
             "conflict" => Ok(Severity::Conflict),
-            _ => Err(ValueError::new("not a severity: shared or conflict")),
+            "urgent" => Ok(Severity::Urgent),
+            _ => Err(ValueError::new(
+                "not a severity: notice, shared, conflict or urgent",
+            )),
         }
     }
 }
 
-/// A deconfliction alert for one recipient about one entity.
+/// What an alert is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AlertTopic {
+    /// A subject held by more than one force (raised by resolution).
+    Deconfliction,
+    /// A line or person has moved to a new number (raised by a communications analysis).
+    Replacement,
+}
+
+impl AlertTopic {
+    /// The stored word.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AlertTopic::Deconfliction => "deconfliction",
+            AlertTopic::Replacement => "replacement",
+        }
+    }
+}
+
+impl fmt::Display for AlertTopic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AlertTopic {
+    type Err = ValueError;
+
+    fn from_str(s: &str) -> Result<Self, ValueError> {
+        match s {
+            "deconfliction" => Ok(AlertTopic::Deconfliction),
+            "replacement" => Ok(AlertTopic::Replacement),
+            _ => Err(ValueError::new(
+                "not an alert topic: deconfliction or replacement",
+            )),
+        }
+    }
+}
+
+/// An alert for one recipient about one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alert {
-    /// Stable id: the same entity and recipient always give the same id.
+    /// Stable id: the same entity and recipient (and, for a replacement, the same old and new
+    /// numbers) always give the same id.
     pub alert_id: String,
     /// The entity.
     pub entity_id: String,
     /// Its kind.
     pub kind: String,
+    /// What it is about. Resolution saves and replaces the deconfliction alerts; each
+    /// replacement analysis its own replacement alerts ([`LinkRun`]).
+    pub topic: AlertTopic,
     /// How serious.
     pub severity: Severity,
     /// Who it is for.
@@ -195,7 +257,8 @@ pub struct Alert {
     pub last_seen: Period,
     /// When the alert was first raised (kept across re-runs; filled by the store for new alerts).
     pub raised_at: DateTime<Utc>,
-    /// One line saying what it is about, without personal details beyond the ids.
+    /// One line saying what it is about and on what evidence, without personal details beyond
+    /// the ids and numbers.
     pub summary: String,
 }
 
@@ -267,4 +330,64 @@ pub struct Order {
     pub recorded_by: String,
     /// When it was recorded (the store sets it).
     pub recorded_at: DateTime<Utc>,
+}
+
+/// A replacement number linked to the line or person entity whose old number it replaced: the
+/// entity's records list `old_number` (a line's deal numbers, a person's phone numbers), and a
+/// communications analysis found `new_number` taking over from it.
+///
+/// Derived like memberships: each run of an analysis replaces that analysis's links. The key is
+/// (analysis, entity, old number, new number); a link found again keeps `first_linked_at`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplacementLink {
+    /// The analysis that found it (`comms` for the deployment's communications analysis).
+    pub analysis: String,
+    /// The run of that analysis that last found it.
+    pub run_id: String,
+    /// The entity.
+    pub entity_id: String,
+    /// Its kind: `line` or `person`.
+    pub kind: String,
+    /// Every force holding the entity (whose returns name it), sorted.
+    pub forces: Vec<ForceCode>,
+    /// The number the entity's records list, which fell silent.
+    pub old_number: String,
+    /// The number that took over.
+    pub new_number: String,
+    /// When the new number took over (its first activity).
+    pub switched_at: DateTime<Utc>,
+    /// Confidence, `[0, 1]`.
+    pub score: f64,
+    /// Evidence: customers of the old number the new one reached.
+    pub shared_customers: u32,
+    /// Evidence: customers of the old number near its end.
+    pub old_customers: u32,
+    /// Evidence: the new number was used in the old one's handset.
+    pub same_imei: bool,
+    /// When the link was first found (kept across re-runs; filled by the store).
+    pub first_linked_at: DateTime<Utc>,
+}
+
+/// What one run of a replacement analysis links and raises, saved together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRun {
+    /// The analysis: its links and replacement alerts replace those it saved before, and
+    /// nothing else's.
+    pub analysis: String,
+    /// This run.
+    pub run_id: String,
+    /// Every link found. Invariant: each has `analysis` and `run_id` equal to the run's.
+    pub links: Vec<ReplacementLink>,
+    /// The alerts now standing for those links. Invariant: each has topic
+    /// [`AlertTopic::Replacement`].
+    pub alerts: Vec<Alert>,
+}
+
+/// What saving a [`LinkRun`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LinksSaved {
+    /// Links not found by the analysis's previous run.
+    pub new_links: usize,
+    /// Alerts that did not stand before and were raised now.
+    pub new_alerts: usize,
 }

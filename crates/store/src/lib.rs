@@ -152,6 +152,68 @@ pub trait Store: Send {
 
     /// Every order recorded, oldest first (regional and national analysts; audited).
     fn orders(&mut self, actor: &Actor) -> Result<Vec<Order>>;
+
+    /// Saves what one run of a replacement analysis linked and raised, in one transaction: the
+    /// links and replacement alerts that `run.analysis` saved before are replaced, and nothing
+    /// else is touched (resolution's memberships and deconfliction alerts stay). A link found
+    /// before (same analysis, entity, old and new number) keeps its `first_linked_at`, an
+    /// alert its `raised_at`. National analysts only (the analysis spans all forces).
+    fn save_replacement_links(&mut self, actor: &Actor, run: &LinkRun) -> Result<LinksSaved>;
+
+    /// The replacement links of entities held by a force in `scope`, by entity then old and
+    /// new number (audited). A force analyst reads their force's, a regional analyst their
+    /// region's forces', a national analyst all.
+    fn replacement_links(&mut self, actor: &Actor, scope: &Scope) -> Result<Vec<ReplacementLink>>;
+}
+
+/// Refuses a link run that breaks [`LinkRun`]'s invariants or whose scores are not in
+/// `[0, 1]` (NaN included), before anything is written, in the same words on every backend.
+pub fn check_link_run(run: &LinkRun) -> Result<()> {
+    let bad = |reason: String| Err(Error::Database(reason));
+    for link in &run.links {
+        if link.analysis != run.analysis || link.run_id != run.run_id {
+            return bad(format!(
+                "replacement link {} {} -> {}: from analysis {} run {}, saved with analysis {} run {}",
+                link.entity_id,
+                link.old_number,
+                link.new_number,
+                link.analysis,
+                link.run_id,
+                run.analysis,
+                run.run_id
+            ));
+        }
+        if !(0.0..=1.0).contains(&link.score) {
+            return bad(format!(
+                "replacement link {} {} -> {}: score {} is not between 0 and 1",
+                link.entity_id, link.old_number, link.new_number, link.score
+            ));
+        }
+    }
+    if let Some(alert) = run
+        .alerts
+        .iter()
+        .find(|a| a.topic != AlertTopic::Replacement)
+    {
+        return bad(format!(
+            "alert {} is about {}, not a replacement",
+            alert.alert_id, alert.topic
+        ));
+    }
+    Ok(())
+}
+
+/// Sorts replacement links as [`Store::replacement_links`] returns them: by entity, old
+/// number, new number, then analysis, so that every backend gives the same order.
+pub fn sort_links(links: &mut [ReplacementLink]) {
+    links.sort_by(|x, y| {
+        (&x.entity_id, &x.old_number, &x.new_number, &x.analysis).cmp(&(
+            &y.entity_id,
+            &y.old_number,
+            &y.new_number,
+            &y.analysis,
+        ))
+    });
 }
 
 /// Checks that `actor` may read `scope`, in the words an error should use.

@@ -1,5 +1,5 @@
 //! Generates a world from the command line, for measuring and eyeballing:
-//! `cargo run --release -p world --example generate -- <small|medium|large> <out> [seed] [nominals] [no-comms]`.
+//! `cargo run --release -p world --example generate -- <small|medium|large> <out> [seed] [nominals] [no-comms|comms] [xlsx-share]`.
 //! The real entry point is the `crossline` CLI; this example adds nothing to it.
 
 use std::time::Instant;
@@ -18,12 +18,17 @@ fn main() {
         .filter(|s| *s != "-")
         .map(|s| s.parse().expect("nominals"));
     let comms = args.get(5).is_none_or(|s| s != "no-comms");
+    let defaults = world::WorldConfig::default();
+    let xlsx_share = args
+        .get(6)
+        .map_or(defaults.xlsx_share, |s| s.parse().expect("xlsx share"));
     let config = world::WorldConfig {
         size,
         seed,
         nominals,
         comms,
-        ..world::WorldConfig::default()
+        xlsx_share,
+        ..defaults
     };
     let started = Instant::now();
     let mut last = "";

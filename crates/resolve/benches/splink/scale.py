@@ -62,7 +62,7 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..", ".."))
-RELEASE = os.path.join(ROOT, "target", "release")
+RELEASE = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release")
 EXTRA_THRESHOLDS = [0.5, 0.99]
 
 
@@ -227,7 +227,7 @@ def main():
     nominals = 100_000 if args.quick else args.nominals
 
     subprocess.run(
-        ["cargo", "build", "--release", "-q", "-p", "cli", "-p", "resolve", "--example", "resolve_world"],
+        ["cargo", "build", "--release", "-q", "-p", "resolve", "--example", "resolve_world"],
         cwd=ROOT,
         check=True,
     )
@@ -238,6 +238,7 @@ def main():
         os.makedirs(work, exist_ok=True)
         world = args.world or os.path.join(work, f"world-{nominals}")
         if not os.path.exists(os.path.join(world, "truth")):
+            subprocess.run(["cargo", "build", "--release", "-q", "-p", "cli"], cwd=ROOT, check=True)
             print(f"generating a world of about {nominals:,} nominal records in {world}", flush=True)
             subprocess.run(
                 [os.path.join(RELEASE, "crossline"), "world", "--size", "medium", "--seed", "1",

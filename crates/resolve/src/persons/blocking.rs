@@ -18,7 +18,9 @@
 //! 12. each identifier of an unnamed scheme (`other_ids`);
 //! 13. the first line of the address, when it holds a number (people at one address);
 //! 14. when there is no postcode, surname + each word of the rest of the address (district,
-//!     town, a foreign postcode), which stand in for it.
+//!     town, a foreign postcode), which stand in for it;
+//! 15. a linked line's brand + surname sound, or + year of birth (a force that names the line
+//!     but not its number).
 //!
 //! The training sessions block on narrower single rules (`training_key`).
 
@@ -48,7 +50,7 @@ pub fn rule_keys(p: &PersonFeatures) -> Vec<(u8, u64)> {
 }
 
 /// The broad rules (see [`crate::blocking::BROAD`]).
-const BROAD_RULES: [u8; 7] = [1, 2, 7, 8, 11, 13, 16];
+const BROAD_RULES: [u8; 9] = [1, 2, 7, 8, 11, 13, 16, 19, 20];
 
 fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64)) {
     let mut push = |rule: u8, k: u64| {
@@ -114,6 +116,16 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64)) {
     push(9, key(9, &[&p.force, &&*p.reference]));
     if let Some(postcode) = &p.postcode {
         push(10, key(10, &[&&**postcode]));
+    }
+    // A brand is written where the deal number is not known: brand + surname sound, or +
+    // year of birth, ties a person to a line by name in another force's return.
+    for brand in p.line_brands.iter() {
+        if surname_code != 0 {
+            push(19, key(19, &[&&**brand, &surname_code]));
+        }
+        if let Some(dob) = p.dob {
+            push(20, key(20, &[&&**brand, &dob.year()]));
+        }
     }
     for number in p.line_numbers.iter() {
         if surname_code != 0 {

@@ -7,8 +7,10 @@
 //! look at SQL, so the same assertions hold for SQLite and PostgreSQL.
 //!
 //! The chapters on what resolution derives (memberships, the review queue, decisions, alerts)
-//! are in [`resolution`] and listed in [`ALL`] with the others.
+//! are in [`resolution`], those on replacement numbers linked to entities in [`replacements`],
+//! and all are listed in [`ALL`] with the others.
 
+mod replacements;
 mod resolution;
 
 use chrono::Utc;
@@ -21,6 +23,10 @@ use crate::builders::{
 };
 use crate::db::TestDb;
 
+pub use replacements::{
+    failed_link_save_keeps_previous, replacement_links_awkward_text_round_trips,
+    replacement_links_permissions, replacement_links_resave_replaces, replacement_links_round_trip,
+};
 pub use resolution::{
     decisions_survive_resave, entity_members_follow_scope, failed_save_keeps_previous_run,
     resolution_awkward_text_round_trips, resolution_permissions, resolution_resave_replaces,
@@ -69,6 +75,23 @@ pub const ALL: &[(&str, Chapter)] = &[
         failed_save_keeps_previous_run,
     ),
     ("orders_are_kept_and_audited", orders_are_kept_and_audited),
+    ("replacement_links_round_trip", replacement_links_round_trip),
+    (
+        "replacement_links_resave_replaces",
+        replacement_links_resave_replaces,
+    ),
+    (
+        "replacement_links_permissions",
+        replacement_links_permissions,
+    ),
+    (
+        "replacement_links_awkward_text_round_trips",
+        replacement_links_awkward_text_round_trips,
+    ),
+    (
+        "failed_link_save_keeps_previous",
+        failed_link_save_keeps_previous,
+    ),
 ];
 
 /// Runs every chapter, each on a fresh database from `new_db`, naming the chapter that fails.

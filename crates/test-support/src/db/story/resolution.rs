@@ -24,7 +24,7 @@ use crate::builders::{
 use crate::db::TestDb;
 
 /// The record written `force/period/ref`.
-fn rec(text: &str) -> RecordRef {
+pub(super) fn rec(text: &str) -> RecordRef {
     text.parse()
         .unwrap_or_else(|e| panic!("test data: {text:?} is not a record reference: {e}"))
 }
@@ -48,13 +48,13 @@ fn pair(pair_id: &str, kind: &str, a: &str, b: &str, probability: f64) -> Review
     }
 }
 
-fn recipient(text: &str) -> Recipient {
+pub(super) fn recipient(text: &str) -> Recipient {
     text.parse()
         .unwrap_or_else(|e| panic!("test data: {text:?} is not a recipient: {e}"))
 }
 
 /// What a caller passes for the fields the store fills (`raised_at`, `decided_at`).
-fn placeholder_time() -> DateTime<Utc> {
+pub(super) fn placeholder_time() -> DateTime<Utc> {
     DateTime::from_timestamp(946_684_800, 0).expect("2000-01-01")
 }
 
@@ -71,6 +71,7 @@ fn alert(
         alert_id: format!("{entity_id}>{to}"),
         entity_id: entity_id.to_string(),
         kind: kind.to_string(),
+        topic: store::AlertTopic::Deconfliction,
         severity,
         recipient: recipient(to),
         forces: forces.iter().map(|f| force(f)).collect(),
@@ -110,7 +111,7 @@ fn alerts_for(entity_id: &str, kind: &str, forces: &[&str], active: &[&str]) -> 
 /// A run over three forces: person P1 in all three (a conflict: merseyside and metropolitan
 /// both investigate), line L1 shared by merseyside and metropolitan, and one nominal in two
 /// phone entities.
-fn sample_run() -> ResolutionRun {
+pub(super) fn sample_run() -> ResolutionRun {
     ResolutionRun {
         members: vec![
             member("P1", "person", "merseyside/2026-02/N1"),
@@ -176,7 +177,7 @@ fn sample_run() -> ResolutionRun {
 
 /// Saves `run` as a national analyst, expecting it stored, and returns the moments just
 /// before and after.
-fn save(store: &mut dyn Store, run: &ResolutionRun) -> (DateTime<Utc>, DateTime<Utc>) {
+pub(super) fn save(store: &mut dyn Store, run: &ResolutionRun) -> (DateTime<Utc>, DateTime<Utc>) {
     let before = Utc::now();
     store
         .save_resolution(&national_analyst("nat"), run)
@@ -185,7 +186,7 @@ fn save(store: &mut dyn Store, run: &ResolutionRun) -> (DateTime<Utc>, DateTime<
 }
 
 #[track_caller]
-fn assert_within(at: DateTime<Utc>, (before, after): (DateTime<Utc>, DateTime<Utc>)) {
+pub(super) fn assert_within(at: DateTime<Utc>, (before, after): (DateTime<Utc>, DateTime<Utc>)) {
     let second = chrono::Duration::seconds(1);
     assert!(
         at >= before - second && at <= after + second,
@@ -200,7 +201,7 @@ fn sorted<T: Ord + Clone>(items: &[T]) -> Vec<T> {
 }
 
 /// `alerts` by id, with the store-filled `raised_at` blanked, to compare with what was saved.
-fn comparable(alerts: &[Alert]) -> Vec<Alert> {
+pub(super) fn comparable(alerts: &[Alert]) -> Vec<Alert> {
     let mut alerts = alerts.to_vec();
     for a in &mut alerts {
         a.raised_at = placeholder_time();
@@ -209,7 +210,7 @@ fn comparable(alerts: &[Alert]) -> Vec<Alert> {
     alerts
 }
 
-fn alert_ids(alerts: &[Alert]) -> Vec<&str> {
+pub(super) fn alert_ids(alerts: &[Alert]) -> Vec<&str> {
     alerts.iter().map(|a| a.alert_id.as_str()).collect()
 }
 
@@ -239,7 +240,7 @@ fn decision(kind: &str, a: &str, b: &str, same: bool, note: Option<&str>) -> Dec
 }
 
 /// The newest audit entry, as (user, action, subject, detail).
-fn last_audit(store: &mut dyn Store) -> (String, String, String, String) {
+pub(super) fn last_audit(store: &mut dyn Store) -> (String, String, String, String) {
     let entry = store
         .audit_log(&national_analyst("auditor"), 1)
         .expect("audit log")
@@ -247,7 +248,7 @@ fn last_audit(store: &mut dyn Store) -> (String, String, String, String) {
     (entry.user, entry.action, entry.subject, entry.detail)
 }
 
-fn audited(
+pub(super) fn audited(
     user: &str,
     action: &str,
     subject: &str,
