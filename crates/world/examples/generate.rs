@@ -18,17 +18,17 @@ fn main() {
         .filter(|s| *s != "-")
         .map(|s| s.parse().expect("nominals"));
     let comms = args.get(5).is_none_or(|s| s != "no-comms");
-    let defaults = world::WorldConfig::default();
     let xlsx_share = args
         .get(6)
-        .map_or(defaults.xlsx_share, |s| s.parse().expect("xlsx share"));
+        .map_or(world::WorldConfig::default().xlsx_share, |s| {
+            s.parse().expect("xlsx share")
+        });
     let config = world::WorldConfig {
         size,
         seed,
         nominals,
         comms,
         xlsx_share,
-        ..defaults
     };
     let started = Instant::now();
     let mut last = "";
