@@ -20,8 +20,10 @@ its own:
 5. prints the table, with DuckDB/ours ratios and recall against truth.csv.
 
 How the DuckDB job mirrors assess (src/plan.rs, src/lib.rs `build`, src/classify.rs,
-src/replace.rs): the same six aggregations over the Parquet (out stats, in stats, bursts
-in 10-minute slots, the edge table, handsets, cells), materialised as tables; deal score,
+src/replace.rs, src/recycle.rs): the same aggregations over the Parquet (the edge table,
+bursts in 10-minute slots, handset and cell use, the stretches each number was active in),
+materialised as tables; recycled numbers split into epochs; per-number statistics summed
+from the edges; deal score,
 classes (deal / customer / personal) from bursts, short callers and flares received from
 deal lines; contacts as both directions of every edge (duplicates kept, as assess does, so
 rarity df is the same); rarity weight 1/(1+ln df); candidates: same class, followed
@@ -52,9 +54,11 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "..")
 SLACK_MS = 3600 * 1000
 WINDOW_MS = 7 * 86400 * 1000
 RECENT_MS = 30 * 86400 * 1000
+SILENCE_MS = 60 * 86400 * 1000
+BUCKETS = 256
 
 
-def duckdb_job(store, out_csv):
+def duckdb_job(store, out_csv, recycled_csv):
     import duckdb
 
     started = time.time()
@@ -66,33 +70,101 @@ def duckdb_job(store, out_csv):
         f"""CREATE VIEW c AS SELECT epoch_ms(started_at) AS ts, kind, from_number, to_number,
         duration_s, from_imei, cell_id FROM read_parquet('{glob}', hive_partitioning = false)"""
     )
-    q = con.execute
-    # The six aggregations of plan.rs.
-    q("""CREATE TABLE out_stats AS SELECT from_number AS number, MIN(ts) AS first_out,
-         MAX(ts) AS last_out, COUNT(*) AS n_out,
-         SUM(CASE WHEN kind = 'sms' THEN 1 ELSE 0 END) AS sms_out,
-         COUNT(DISTINCT to_number) AS contacts_out FROM c GROUP BY from_number""")
-    q("""CREATE TABLE in_stats AS SELECT to_number AS number, COUNT(*) AS n_in,
-         COUNT(DISTINCT from_number) AS contacts_in,
-         COUNT(DISTINCT CASE WHEN kind = 'call' AND duration_s < 120 THEN from_number END)
-           AS short_callers_in FROM c GROUP BY to_number""")
-    q("""CREATE TABLE bursts AS SELECT from_number AS number, COUNT(*) AS bursts,
-         SUM(recipients) AS burst_messages FROM (
-           SELECT from_number, ts // 600000 AS slot, COUNT(DISTINCT to_number) AS recipients
-           FROM c WHERE kind = 'sms' GROUP BY from_number, ts // 600000) s
-         WHERE recipients >= 5 GROUP BY from_number""")
-    q("""CREATE TABLE edges AS SELECT from_number AS f, to_number AS t, COUNT(*) AS n,
-         SUM(CASE WHEN kind = 'sms' THEN 1 ELSE 0 END) AS sms,
-         SUM(CASE WHEN kind = 'call' THEN 1 ELSE 0 END) AS calls,
+    steps = []
+
+    def q(sql, *params):
+        # Each statement is timed, so the report shows where DuckDB spends its time.
+        t0 = time.time()
+        result = con.execute(sql, *params)
+        words = sql.split()
+        name = words[2] if len(words) > 2 and words[0] == "CREATE" else words[0]
+        steps.append((name, time.time() - t0))
+        return result
+
+    lo, hi = q("SELECT MIN(ts), MAX(ts) FROM c").fetchone()
+    width = (hi - lo) // BUCKETS + 1
+    # The aggregations of plan.rs: the contact graph, bursts, handset and cell use, and the
+    # stretches of the span each number originated anything in.
+    q("""CREATE TABLE edges0 AS SELECT from_number AS f, to_number AS t, COUNT(*) AS n,
+         COUNT(*) FILTER (WHERE kind = 'sms') AS sms,
+         COUNT(*) FILTER (WHERE kind = 'call' AND duration_s < 120) AS short,
          MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM c GROUP BY from_number, to_number""")
-    q("""CREATE TABLE imeis AS SELECT DISTINCT from_number AS number, from_imei AS imei
-         FROM c WHERE from_imei IS NOT NULL""")
-    q("""CREATE TABLE cells AS SELECT DISTINCT from_number AS number, cell_id AS cell
-         FROM c WHERE cell_id IS NOT NULL""")
+    q("""CREATE TABLE bursts0 AS SELECT from_number AS number, ts // 600000 AS slot,
+         COUNT(DISTINCT to_number) AS recipients FROM c WHERE kind = 'sms'
+         GROUP BY from_number, ts // 600000 HAVING COUNT(DISTINCT to_number) >= 5""")
+    q("""CREATE TABLE uses0 AS SELECT from_number AS number, from_imei AS imei, cell_id AS cell,
+         MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM c GROUP BY 1, 2, 3""")
+    q(f"""CREATE TABLE busy AS SELECT from_number AS number, (ts - {lo}) // {width} AS k
+          FROM c GROUP BY 1, 2""")
+    # Recycled numbers (recycle.rs): a silence of 60 days or more, at least 3 contacts on
+    # each side, contacts on both sides at most 0.2 of the smaller side by rarity weight,
+    # handsets seen on both sides and none on both.
+    q("""CREATE TABLE deg AS SELECT number, 1.0 / (1.0 + ln(GREATEST(COUNT(*), 1))) AS w
+         FROM (SELECT f AS number FROM edges0 UNION ALL SELECT t FROM edges0) GROUP BY 1""")
+    q(f"""CREATE TABLE silences AS SELECT number, {lo} + (k + 1) * {width} AS g_lo,
+          {lo} + k2 * {width} AS g_hi FROM (
+            SELECT number, k, LEAD(k) OVER (PARTITION BY number ORDER BY k) AS k2 FROM busy)
+          WHERE k2 > k + 1 AND (k2 - k - 1) * {width} >= {SILENCE_MS}""")
+    q("""CREATE TABLE splits AS
+         WITH ev AS (
+           SELECT s.number, s.g_lo, s.g_hi,
+             COUNT(*) FILTER (WHERE e.last_ts < s.g_lo) AS nb,
+             COUNT(*) FILTER (WHERE e.last_ts >= s.g_lo AND e.first_ts >= s.g_hi) AS na,
+             COUNT(*) FILTER (WHERE e.last_ts >= s.g_lo AND e.first_ts < s.g_hi) AS nx,
+             COALESCE(SUM(d.w) FILTER (WHERE e.last_ts < s.g_lo), 0) AS wb,
+             COALESCE(SUM(d.w) FILTER (WHERE e.last_ts >= s.g_lo AND e.first_ts >= s.g_hi), 0)
+               AS wa,
+             COALESCE(SUM(d.w) FILTER (WHERE e.last_ts >= s.g_lo AND e.first_ts < s.g_hi), 0)
+               AS wx,
+             MAX(CASE WHEN e.last_ts < s.g_lo THEN e.last_ts
+                      WHEN e.first_ts < s.g_hi THEN e.first_ts END) AS silent_from,
+             MIN(CASE WHEN e.last_ts < s.g_lo THEN NULL
+                      WHEN e.first_ts >= s.g_hi THEN e.first_ts ELSE e.last_ts END) AS reissued_at
+           FROM silences s JOIN edges0 e ON e.f = s.number JOIN deg d ON d.number = e.t
+           GROUP BY 1, 2, 3),
+         hs AS (SELECT number, imei, MIN(first_ts) AS first_ts, MAX(last_ts) AS last_ts
+                FROM uses0 WHERE imei IS NOT NULL GROUP BY 1, 2)
+         SELECT number, silent_from, reissued_at,
+           ROW_NUMBER() OVER (PARTITION BY number ORDER BY reissued_at) AS epoch
+         FROM ev
+         WHERE nb + nx >= 3 AND na + nx >= 3
+           AND (CASE WHEN LEAST(wb + wx, wa + wx) > 0 THEN wx / LEAST(wb + wx, wa + wx)
+                ELSE 1.0 END) <= 0.2
+           AND NOT EXISTS (SELECT 1 FROM hs WHERE hs.number = ev.number
+                           AND hs.first_ts < ev.g_lo AND hs.last_ts >= ev.g_hi)
+           AND EXISTS (SELECT 1 FROM hs WHERE hs.number = ev.number AND hs.first_ts < ev.g_lo)
+           AND EXISTS (SELECT 1 FROM hs WHERE hs.number = ev.number AND hs.last_ts >= ev.g_hi)""")
+    # Every number's records split into epochs, one node ("number#epoch") per epoch; an edge
+    # belongs to the epochs its first record falls in, and ends at the silence (originated)
+    # or at the reissue (received).
+    epoch = lambda n, t: f"""COALESCE((SELECT MAX(epoch) FROM splits x
+                                       WHERE x.number = {n} AND x.reissued_at <= {t}), 0)"""
+    q(f"""CREATE TABLE edges AS
+          WITH k AS (SELECT e.*, {epoch('e.f', 'e.first_ts')} AS fe,
+                       {epoch('e.t', 'e.first_ts')} AS te FROM edges0 e)
+          SELECT k.f || '#' || k.fe AS f, k.t || '#' || k.te AS t, k.f AS fb, k.t AS tb,
+            n, sms, n - sms AS calls, short, first_ts,
+            GREATEST(first_ts, LEAST(last_ts, COALESCE(a.silent_from, last_ts),
+                                     COALESCE(b.reissued_at - 1, last_ts))) AS last_ts
+          FROM k LEFT JOIN splits a ON a.number = k.f AND a.epoch = k.fe + 1
+          LEFT JOIN splits b ON b.number = k.t AND b.epoch = k.te + 1""")
+    q(f"""CREATE TABLE bursts AS SELECT b.number || '#' || {epoch('b.number', 'b.slot * 600000')}
+          AS number, COUNT(*) AS bursts, SUM(recipients) AS burst_messages FROM bursts0 b
+          GROUP BY 1""")
+    q(f"""CREATE TABLE uses AS SELECT u.number || '#' || {epoch('u.number', 'u.first_ts')} AS number,
+          u.imei, u.cell FROM uses0 u""")
+    q("CREATE TABLE imeis AS SELECT DISTINCT number, imei FROM uses WHERE imei IS NOT NULL")
+    q("CREATE TABLE cells AS SELECT DISTINCT number, cell FROM uses WHERE cell IS NOT NULL")
+    # Per-node activity and short callers, summed from the edges as lib.rs does.
+    q("""CREATE TABLE out_stats AS SELECT f AS number, MIN(first_ts) AS first_out,
+         MAX(last_ts) AS last_out FROM edges GROUP BY f""")
+    q("""CREATE TABLE in_stats AS SELECT t AS number,
+         COUNT(*) FILTER (WHERE short > 0) AS short_callers_in FROM edges GROUP BY t""")
     # Profiles and classes (lib.rs build, classify.rs).
     q("""CREATE TABLE dscore AS
-         WITH nums AS (SELECT f AS number FROM edges UNION SELECT t FROM edges)
-         SELECT n.number, o.first_out, o.last_out,
+         WITH nums AS (SELECT f AS number, fb AS base FROM edges
+                       UNION SELECT t, tb FROM edges)
+         SELECT n.number, n.base, o.first_out, o.last_out,
            LEAST(0.8 * COALESCE(b.bursts, 0) / (COALESCE(b.bursts, 0) + 1.0)
                + 0.2 * COALESCE(i.short_callers_in, 0) / (COALESCE(i.short_callers_in, 0) + 10.0),
                1.0) AS deal_score
@@ -103,12 +175,12 @@ def duckdb_job(store, out_csv):
            SELECT e.t AS number, SUM(e.sms) AS texts, SUM(e.calls) AS calls
            FROM edges e JOIN dscore a ON a.number = e.f JOIN dscore b ON b.number = e.t
            WHERE a.deal_score >= 0.35 AND b.deal_score < 0.35 GROUP BY e.t)
-         SELECT d.number, d.first_out, d.last_out,
+         SELECT d.number, d.base, d.first_out, d.last_out,
            CASE WHEN d.deal_score >= 0.35 THEN 0
                 WHEN COALESCE(fd.texts, 0) > 0 AND COALESCE(fd.calls, 0) = 0 THEN 2
                 ELSE 1 END AS grp
          FROM dscore d LEFT JOIN fromdeal fd USING (number)""")
-    q("""CREATE TABLE act AS SELECT number, first_out, last_out, grp FROM prof
+    q("""CREATE TABLE act AS SELECT number, base, first_out, last_out, grp FROM prof
          WHERE first_out IS NOT NULL AND grp <> 2""")
     # Contacts, both directions, duplicates kept (as lib.rs), and rarity (replace.rs).
     q("""CREATE TABLE contacts AS
@@ -143,7 +215,7 @@ def duckdb_job(store, out_csv):
               FROM act o JOIN act n ON o.grp = n.grp
                 AND n.first_out > o.last_out - {SLACK_MS}
                 AND n.first_out <= o.last_out + {WINDOW_MS}
-              WHERE o.number <> n.number
+              WHERE o.base <> n.base
                 AND o.number IN (SELECT old FROM tot)
                 AND n.number NOT IN (SELECT number FROM used WHERE side = 'new')),
             shared AS (
@@ -205,11 +277,21 @@ def duckdb_job(store, out_csv):
             "INSERT INTO used VALUES (?, ?)",
             [(p[0], "old") for p in pairs] + [(p[1], "new") for p in pairs],
         )
+    recycled = q("SELECT number, reissued_at FROM splits ORDER BY 1, 2").fetchall()
     secs = time.time() - started
+    base = lambda node: node.split("#")[0]
     with open(out_csv, "w") as f:
         f.write("old,new,score\n")
         for old, new, score, _ in pairs:
-            f.write(f"{old},{new},{score:.4f}\n")
+            f.write(f"{base(old)},{base(new)},{score:.4f}\n")
+    with open(recycled_csv, "w") as f:
+        f.write("number,reissued_at_ms\n")
+        for number, at in recycled:
+            f.write(f"{number},{at}\n")
+    merged = {}
+    for name, took in steps:
+        merged[name] = merged.get(name, 0.0) + took
+    print("duckdb steps: " + ", ".join(f"{n} {t:.1f}s" for n, t in merged.items() if t >= 0.05))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print("RESULT " + json.dumps({"secs": round(secs, 3), "peak_mib": round(peak, 1),
                                   "replacements": len(pairs)}))
@@ -234,6 +316,22 @@ def pairs_of(path):
         return {tuple(l.strip().split(",")[:2]) for l in f if l.strip()}
 
 
+def recycled_of(path, rfc3339):
+    """Reissues in a CSV (number, time): planted ones (RFC 3339) as {number: [secs]}, found
+    ones (epoch ms) as [(number, secs)]."""
+    from datetime import datetime
+    with open(path) as f:
+        next(f)
+        rows = [l.strip().split(",") for l in f if l.strip()]
+    if rfc3339:
+        out = {}
+        for n, t in rows:
+            out.setdefault(n, []).append(
+                int(datetime.fromisoformat(t.replace("Z", "+00:00")).timestamp()))
+        return out
+    return [(n, int(t) // 1000) for n, t in rows]
+
+
 def du(path):
     return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
 
@@ -244,7 +342,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", default=None, help="working folder (default: target/scale-N)")
     ap.add_argument("--keep", action="store_true", help="keep the CSV and Parquet")
-    ap.add_argument("--duckdb", nargs=2, metavar=("STORE", "OUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--gzip", action="store_true",
+                    help="generate .csv.gz (a tenth of the disk; the import then also inflates)")
+    ap.add_argument("--duckdb", nargs=3, metavar=("STORE", "OUT", "RECYCLED"),
+                    help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.duckdb:
         duckdb_job(*args.duckdb)
@@ -254,26 +355,29 @@ def main():
     csv_dir, store = os.path.join(work, "csv"), os.path.join(work, "store")
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "assess", "--example",
                     "comms_scale"], cwd=REPO, check=True)
-    exe = os.path.join(REPO, "target", "release", "examples", "comms_scale")
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
+    exe = os.path.join(target, "release", "examples", "comms_scale")
     if not (os.path.exists(os.path.join(work, "truth.csv")) and os.path.isdir(csv_dir)):
         shutil.rmtree(work, ignore_errors=True)
-        gen = run([exe, "gen", str(args.records), str(args.seed), csv_dir])
+        gen = run([exe, "gen", str(args.records), str(args.seed), csv_dir]
+                  + (["gz"] if args.gzip else []))
     else:
         gen = {"records": args.records, "note": "reused"}
     shutil.rmtree(store, ignore_errors=True)
     imp = run([exe, "import", csv_dir, store])
     ours = run([exe, "analyse", store, os.path.join(work, "ours.csv")])
     duck = run([sys.executable, os.path.abspath(__file__), "--duckdb", store,
-                os.path.join(work, "duckdb.csv")])
+                os.path.join(work, "duckdb.csv"), os.path.join(work, "duckdb-recycled.csv")])
 
     truth = pairs_of(os.path.join(work, "truth.csv"))
     a, b = pairs_of(os.path.join(work, "ours.csv")), pairs_of(os.path.join(work, "duckdb.csv"))
     csv_mib, pq_mib = du(csv_dir) / 2**20, du(store) / 2**20
     print()
-    print(f"records {imp['rows']:,}  CSV {csv_mib:,.0f} MiB  Parquet {pq_mib:,.0f} MiB  "
+    csv_kind = "CSV (gzip)" if any(f.endswith(".gz") for f in os.listdir(csv_dir)) else "CSV"
+    print(f"records {imp['rows']:,}  {csv_kind} {csv_mib:,.0f} MiB  Parquet {pq_mib:,.0f} MiB  "
           f"planted replacements {len(truth)}")
     print(f"import (ours): {imp['secs']:.1f}s, peak {imp['peak_mib']:.0f} MiB "
-          f"({imp['peak_mib'] / csv_mib:.1%} of the CSV)")
+          f"({imp['peak_mib'] / csv_mib:.1%} of the {csv_kind})")
     print()
     print(f"{'records':>12} | {'ours s':>8} {'ours MiB':>9} | {'duckdb s':>8} {'duckdb MiB':>10} | "
           f"{'time ratio':>10} {'mem ratio':>9} | {'repl ours':>9} {'repl duck':>9}")
@@ -286,6 +390,12 @@ def main():
           f"duckdb {len(b & truth) / max(len(truth), 1):.3f}; precision: ours "
           f"{len(a & truth) / max(len(a), 1):.3f}, duckdb {len(b & truth) / max(len(b), 1):.3f}; "
           f"pairs in both {len(a & b)}, only ours {len(a - b)}, only duckdb {len(b - a)}")
+    planted = recycled_of(os.path.join(work, "recycled.csv"), rfc3339=True)
+    for name in ("ours", "duckdb"):
+        found = recycled_of(os.path.join(work, f"{name}-recycled.csv"), rfc3339=False)
+        hits = sum(1 for n, t in found if any(abs(t - u) <= 3 * 86400 for u in planted.get(n, [])))
+        print(f"recycled numbers ({name}): planted {sum(len(v) for v in planted.values())}, "
+              f"found {len(found)}, right {hits} (same number, reissue within 3 days)")
     if not args.keep:
         shutil.rmtree(csv_dir, ignore_errors=True)
         shutil.rmtree(store, ignore_errors=True)

@@ -3,7 +3,7 @@
 //! peak memory (VmHWM) is its own.
 //!
 //! ```text
-//! cargo run --release -p assess --example comms_scale -- gen N SEED CSV_DIR
+//! cargo run --release -p assess --example comms_scale -- gen N SEED CSV_DIR [gz]
 //! cargo run --release -p assess --example comms_scale -- import CSV_DIR STORE_DIR
 //! cargo run --release -p assess --example comms_scale -- analyse STORE_DIR OUT.csv
 //! ```
@@ -15,9 +15,14 @@
 //! for two days, the handset kept 40% of the time); two runners per line whose phones change
 //! every 60–200 days and who call their own families; a controller calling the deal handset
 //! and the runners; customers calling each other and a few "everybody calls" hub numbers
-//! (so rarity weighting matters); lists overlap between neighbouring lines. The planted
-//! replacements are written to `CSV_DIR/../truth.csv` (old,new). Each step prints one line
-//! `RESULT {json}` for the script.
+//! (so rarity weighting matters); lists overlap between neighbouring lines. Some numbers a
+//! line or runner dropped are recycled: 90–240 days after falling silent the network
+//! reissues the number to a stranger (a new handset, six friends of their own, a few
+//! records a day, now and then an old customer still ringing it). The planted replacements
+//! are written to `CSV_DIR/../truth.csv` (old,new) and the reissues to
+//! `CSV_DIR/../recycled.csv` (number,reissued_at). `analyse` writes the replacements to
+//! OUT.csv and the reissues it finds to OUT with `-recycled.csv` for its `.csv`. Each step
+//! prints one line `RESULT {json}` for the script.
 
 use std::fmt::Write as _;
 use std::fs::File;
@@ -31,6 +36,8 @@ const RECORDS_PER_LINE_DAY: f64 = 250.0;
 const LIST: usize = 100;
 const CUSTOMERS_PER_LINE: u64 = 70;
 const HUBS: u64 = 20;
+/// Share of dropped numbers (deal lines' and runners') that the network reissues.
+const RECYCLED_SHARE: f64 = 0.2;
 
 struct Rng(u64);
 impl Rng {
@@ -64,7 +71,17 @@ struct Segment {
     imei: u64,
 }
 
+/// A dropped number reissued to a stranger from `start` (seconds) on.
+struct Reissue {
+    number: u64,
+    start: i64,
+    imei: u64,
+    friends: Vec<u64>,
+    cells: [u64; 2],
+}
+
 struct Line {
+    reissued: Vec<Reissue>,
     list: Vec<u64>,
     deal: Vec<Segment>,
     runners: [Vec<Segment>; 2],
@@ -189,7 +206,46 @@ impl Out {
     }
 }
 
-fn generate(n: u64, seed: u64, dir: &Path) {
+/// A month's CSV file, plain or gzip-compressed.
+enum Sink {
+    Plain(BufWriter<File>),
+    Gz(BufWriter<flate2::write::GzEncoder<File>>),
+}
+
+impl Sink {
+    fn create(dir: &Path, month: &str, gz: bool) -> Sink {
+        let name = format!("cdr-{month}.csv{}", if gz { ".gz" } else { "" });
+        let file = File::create(dir.join(name)).expect("csv");
+        if gz {
+            let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+            Sink::Gz(BufWriter::with_capacity(1 << 20, gz))
+        } else {
+            Sink::Plain(BufWriter::with_capacity(1 << 20, file))
+        }
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Sink::Plain(w) => w,
+            Sink::Gz(w) => w,
+        }
+    }
+
+    fn finish(self) {
+        match self {
+            Sink::Plain(mut w) => w.flush().expect("write csv"),
+            Sink::Gz(w) => {
+                let gz = w
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .expect("write csv");
+                gz.finish().and_then(|mut f| f.flush()).expect("write csv");
+            }
+        }
+    }
+}
+
+fn generate(n: u64, seed: u64, dir: &Path, gz: bool) {
     std::fs::create_dir_all(dir).expect("csv dir");
     let days: i64 = 365;
     let lines = ((n as f64 / (RECORDS_PER_LINE_DAY * days as f64)).ceil() as u64).max(1);
@@ -221,7 +277,37 @@ fn generate(n: u64, seed: u64, dir: &Path) {
         let controller = next_id;
         next_id += 1;
         let cells = [0, 1, 2, 3, 4].map(|k| 1 + l * 5 + k);
+        // Some dropped numbers are reissued to strangers after a long silence (their own
+        // random stream, so the rest of the traffic is as it was without them).
+        let mut reissued = Vec::new();
+        let mut rrng = Rng::new(seed, 3, l);
+        let end_all = START + days * DAY + DAY;
+        for chain in [&deal, &runners[0], &runners[1]] {
+            for s in &chain[..chain.len().saturating_sub(1)] {
+                if !rrng.chance(RECYCLED_SHARE) {
+                    continue;
+                }
+                let start =
+                    s.end + (90 + rrng.below(150) as i64) * DAY + rrng.below(DAY as u64) as i64;
+                if start + 30 * DAY > end_all {
+                    continue;
+                }
+                let friends: Vec<u64> = (0..6).map(|k| next_id + k).collect();
+                next_id += 6;
+                let imei = next_id;
+                next_id += 1;
+                let cells = [0, 1].map(|k| 1_000_000 + 2 * (reissued.len() as u64 + l * 64) + k);
+                reissued.push(Reissue {
+                    number: s.number,
+                    start,
+                    imei,
+                    friends,
+                    cells,
+                });
+            }
+        }
         all.push(Line {
+            reissued,
             list,
             deal,
             runners,
@@ -239,13 +325,22 @@ fn generate(n: u64, seed: u64, dir: &Path) {
         writeln!(tw, "{a},{b}").unwrap();
     }
     tw.flush().unwrap();
+    let mut rw = BufWriter::new(File::create(dir.join("../recycled.csv")).expect("recycled"));
+    writeln!(rw, "number,reissued_at").unwrap();
+    for r in all.iter().flat_map(|l| &l.reissued) {
+        let (mut a, mut b) = (String::new(), String::new());
+        phone(&mut a, r.number);
+        rfc3339(&mut b, r.start);
+        writeln!(rw, "{a},{b}").unwrap();
+    }
+    rw.flush().unwrap();
 
     let mut out = Out {
         line: String::with_capacity(128),
         count: 0,
         limit: n,
     };
-    let mut file: Option<(i64, BufWriter<File>)> = None;
+    let mut file: Option<(i64, Sink)> = None;
     let hub = |k: u64| 100_000_000 + pool + k;
     let mut day = 0i64;
     while out.count < n {
@@ -255,19 +350,15 @@ fn generate(n: u64, seed: u64, dir: &Path) {
         let month = ymd[..7].to_owned();
         let month_key = ymd[..4].parse::<i64>().unwrap() * 12 + ymd[5..7].parse::<i64>().unwrap();
         if file.as_ref().map(|f| f.0) != Some(month_key) {
-            if let Some((_, mut f)) = file.take() {
-                f.flush().unwrap();
+            if let Some((_, f)) = file.take() {
+                f.finish();
             }
-            let path = dir.join(format!("cdr-{month}.csv"));
-            file = Some((
-                month_key,
-                BufWriter::with_capacity(1 << 20, File::create(path).expect("csv")),
-            ));
-            let w = &mut file.as_mut().unwrap().1;
+            file = Some((month_key, Sink::create(dir, &month, gz)));
+            let w = file.as_mut().unwrap().1.writer();
             w.write_all(b"started_at,kind,from_number,to_number,duration_s,from_imei,cell_id\n")
                 .expect("write csv");
         }
-        let w = &mut file.as_mut().unwrap().1;
+        let w = file.as_mut().unwrap().1.writer();
         for (l, line) in all.iter().enumerate() {
             let mut rng = Rng::new(seed, 2 + day as u64, l as u64);
             let cell = |rng: &mut Rng| Some(line.cells[rng.below(5) as usize]);
@@ -410,6 +501,49 @@ fn generate(n: u64, seed: u64, dir: &Path) {
                     );
                 }
             }
+            // Reissued numbers: the stranger's own traffic, and now and then an old customer
+            // still ringing the line's old number.
+            let mut srng = Rng::new(seed, 4_000_000 + day as u64, l as u64);
+            for r in line.reissued.iter().filter(|r| r.start < d0 + DAY) {
+                if r.start >= d0 {
+                    out.rec(
+                        &mut *w,
+                        r.start,
+                        false,
+                        r.number,
+                        r.friends[0],
+                        120,
+                        Some(r.imei),
+                        Some(r.cells[0]),
+                    );
+                }
+                for k in 0..5 {
+                    let ts = d0 + 8 * 3600 + srng.below(14 * 3600) as i64;
+                    if ts <= r.start {
+                        continue;
+                    }
+                    let friend = r.friends[srng.below(6) as usize];
+                    let sms = srng.chance(0.5);
+                    let (from, to, imei, cell) = if k < 3 {
+                        (
+                            r.number,
+                            friend,
+                            Some(r.imei),
+                            Some(r.cells[srng.below(2) as usize]),
+                        )
+                    } else {
+                        (friend, r.number, None, None)
+                    };
+                    out.rec(&mut *w, ts, sms, from, to, 20 + srng.below(600), imei, cell);
+                }
+                if srng.chance(0.1) {
+                    let ts = d0 + srng.below(DAY as u64) as i64;
+                    if ts > r.start {
+                        let c = line.list[srng.below(LIST as u64) as usize];
+                        out.rec(&mut *w, ts, true, c, r.number, 0, None, None);
+                    }
+                }
+            }
             // Customers call one another and the hubs everybody calls.
             for _ in 0..10 {
                 let ts = d0 + rng.below(DAY as u64) as i64;
@@ -435,8 +569,8 @@ fn generate(n: u64, seed: u64, dir: &Path) {
         }
         day += 1;
     }
-    if let Some((_, mut f)) = file.take() {
-        f.flush().unwrap();
+    if let Some((_, f)) = file.take() {
+        f.finish();
     }
     println!(
         "RESULT {{\"records\": {}, \"lines\": {lines}, \"days\": {day}, \"planted\": {}}}",
@@ -522,6 +656,7 @@ fn main() {
             args[1].parse().expect("N"),
             args[2].parse().expect("seed"),
             Path::new(&args[3]),
+            args.get(4).is_some_and(|a| a == "gz"),
         ),
         Some("import") => {
             let store = comms::CommsStore::new(PathBuf::from(&args[2]));
@@ -548,21 +683,29 @@ fn main() {
                 writeln!(f, "{},{},{:.4}", r.old_number, r.new_number, r.score).unwrap();
             }
             f.flush().unwrap();
+            let recycled_path = args[2].trim_end_matches(".csv").to_owned() + "-recycled.csv";
+            let mut f = BufWriter::new(File::create(recycled_path).expect("out"));
+            writeln!(f, "number,reissued_at_ms").unwrap();
+            for r in &analysis.recycled {
+                writeln!(f, "{},{}", r.number, r.reissued_at_ms).unwrap();
+            }
+            f.flush().unwrap();
             let deal = analysis
                 .profiles
                 .iter()
                 .filter(|p| p.class == assess::NumberClass::DealLine)
                 .count();
             println!(
-                "RESULT {{\"secs\": {secs:.3}, \"peak_mib\": {:.1}, \"numbers\": {}, \"deal\": {deal}, \"replacements\": {}}}",
+                "RESULT {{\"secs\": {secs:.3}, \"peak_mib\": {:.1}, \"numbers\": {}, \"deal\": {deal}, \"replacements\": {}, \"recycled\": {}}}",
                 peak_mib(),
                 analysis.profiles.len(),
-                analysis.replacements.len()
+                analysis.replacements.len(),
+                analysis.recycled.len()
             );
         }
         Some("sql") => probe(Path::new(&args[1]), &args[2..]),
         _ => eprintln!(
-            "usage: comms_scale gen N SEED CSV_DIR | import CSV_DIR STORE | analyse STORE OUT.csv \
+            "usage: comms_scale gen N SEED CSV_DIR [gz] | import CSV_DIR STORE | analyse STORE OUT.csv \
              | sql STORE QUERY..."
         ),
     }

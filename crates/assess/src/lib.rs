@@ -3,8 +3,9 @@
 //! numbers lines and people move to.
 //!
 //! [`analyse`] runs the heavy aggregations as Apache DataFusion plans over the Parquet folder
-//! kept by `comms::CommsStore` (module `plan`), then applies the pure rules of [`classify`]
-//! and [`replace`] to the per-number tables. It creates its own Tokio runtime, so callers
+//! kept by `comms::CommsStore` (module `plan`), then applies the pure rules of [`recycle`]
+//! (a number reissued to another subscriber is split into epochs, each its own node),
+//! [`classify`], [`replace`] and [`control`] to the per-number tables. It creates its own Tokio runtime, so callers
 //! stay synchronous. [`analyse_on`] runs the same plans on an Apache DataFusion Ballista
 //! cluster instead when given [`Engine::Cluster`] (module `cluster`, cargo feature `cluster`).
 //! This crate reads no truth, writes nothing and knows nothing of the relational store or of
@@ -14,11 +15,10 @@ pub mod classify;
 mod cluster;
 pub mod control;
 mod plan;
+pub mod recycle;
 pub mod replace;
 
 use std::path::Path;
-
-use rustc_hash::FxHashMap;
 
 pub use crate::cluster::Engine;
 use crate::replace::Activity;
@@ -83,6 +83,18 @@ pub struct Settings {
     pub accept_score: f64,
     /// Lowest rarity-weighted share of old contacts reached by the new number.
     pub min_containment: f64,
+    /// Shortest silence (seconds originating nothing) after which a number may have been
+    /// reissued to another subscriber ([`recycle`]).
+    pub recycle_silence_secs: i64,
+    /// Highest rarity-weighted share of contacts the subscribers before and after such a
+    /// silence may have in common for the number to count as reissued.
+    pub recycle_max_shared: f64,
+    /// Fewest distinct numbers each subscriber must have contacted for a reissue to be
+    /// judged at all.
+    pub recycle_min_contacts: u32,
+    /// Whether a reissue needs handsets (IMEIs) seen on both sides of the silence (none in
+    /// common). Turn off for data that carry no IMEIs; the contacts then decide alone.
+    pub recycle_needs_handsets: bool,
 }
 
 impl Default for Settings {
@@ -98,6 +110,10 @@ impl Default for Settings {
             recent_secs: 30 * 86_400,
             accept_score: 0.45,
             min_containment: 0.25,
+            recycle_silence_secs: 60 * 86_400,
+            recycle_max_shared: 0.2,
+            recycle_min_contacts: 3,
+            recycle_needs_handsets: true,
         }
     }
 }
@@ -125,11 +141,14 @@ impl NumberClass {
     }
 }
 
-/// Everything measured of one number.
+/// Everything measured of one number, or of one subscriber's epoch of a recycled number.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
     /// The number, E.164.
     pub number: String,
+    /// Which subscriber of the number this is: 0 for the first seen, 1 after the first
+    /// reissue ([`Recycled`]), and so on. Almost always 0.
+    pub epoch: u32,
     /// First record it originated (epoch ms), or `None` when it only received.
     pub first_out: Option<i64>,
     /// Last record it originated (epoch ms).
@@ -194,21 +213,40 @@ pub struct Controller {
     pub direction: control::Direction,
 }
 
+/// A number reissued to another subscriber after a silence ([`recycle`]): its records before
+/// and after are two phones, profiled and followed apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recycled {
+    /// The number, E.164.
+    pub number: String,
+    /// The epoch (profile) that starts here: 1 for the first reissue.
+    pub epoch: u32,
+    /// The earlier subscriber's last originated record (epoch ms).
+    pub silent_from_ms: i64,
+    /// The later subscriber's first originated record (epoch ms).
+    pub reissued_at_ms: i64,
+    /// Rarity-weighted share of contacts the two subscribers have in common, `[0, 1]`.
+    pub shared_contacts: f64,
+}
+
 /// The result of [`analyse`].
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
-    /// Every number seen, sorted by number.
+    /// Every number seen, sorted by number; a recycled number has one profile per
+    /// subscriber, by epoch.
     pub profiles: Vec<Profile>,
     /// Deal-line and personal-phone replacements, by switch time.
     pub replacements: Vec<Replacement>,
     /// Controllers' phones scoring at least [`control::MIN_SCORE`], best first.
     pub controllers: Vec<Controller>,
+    /// Numbers reissued to another subscriber, by number and epoch.
+    pub recycled: Vec<Recycled>,
 }
 
 /// Runs the whole analysis over the Parquet folder `dir` (as written by `comms`).
 pub fn analyse(dir: &Path, settings: &Settings) -> Result<Analysis> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(cores())
         .enable_all()
         .build()?;
     let tables = runtime.block_on(async {
@@ -229,101 +267,207 @@ pub fn analyse_on(dir: &Path, settings: &Settings, engine: &Engine) -> Result<An
     }
 }
 
-fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {
-    let mut index: FxHashMap<String, u32> = FxHashMap::default();
-    let mut profiles: Vec<Profile> = Vec::new();
-    let mut id = |number: &str, profiles: &mut Vec<Profile>| -> u32 {
-        if let Some(&i) = index.get(number) {
-            return i;
+/// The number of cores the analysis uses: the runtime's worker threads and DataFusion's
+/// partitions.
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Items grouped by a key `0..n` in compressed rows: `items[offsets[k]..offsets[k + 1]]`.
+struct Grouped<T> {
+    offsets: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Copy + Default> Grouped<T> {
+    fn new<I: Iterator<Item = (u32, T)>>(n: usize, all: impl Fn() -> I) -> Grouped<T> {
+        let mut offsets = vec![0u32; n + 1];
+        for (k, _) in all() {
+            offsets[k as usize + 1] += 1;
         }
-        let i = profiles.len() as u32;
-        index.insert(number.to_owned(), i);
-        profiles.push(Profile {
-            number: number.to_owned(),
-            ..Profile::default()
-        });
-        i
-    };
-    for b in &tables.out_stats {
-        let (numbers, first, last) = (
-            plan::strings(b, "number")?,
-            plan::ints(b, "first_out")?,
-            plan::ints(b, "last_out")?,
-        );
-        let (n_out, sms_out, contacts_out) = (
-            plan::ints(b, "n_out")?,
-            plan::ints(b, "sms_out")?,
-            plan::ints(b, "contacts_out")?,
-        );
-        for r in 0..numbers.len() {
-            let i = id(&numbers[r], &mut profiles) as usize;
-            let p = &mut profiles[i];
-            p.first_out = Some(first[r]);
-            p.last_out = Some(last[r]);
-            p.n_out = n_out[r];
-            p.sms_out = sms_out[r];
-            p.contacts_out = contacts_out[r];
+        for k in 1..=n {
+            offsets[k] += offsets[k - 1];
+        }
+        let mut fill = offsets.clone();
+        let mut items = vec![T::default(); offsets[n] as usize];
+        for (k, item) in all() {
+            items[fill[k as usize] as usize] = item;
+            fill[k as usize] += 1;
+        }
+        Grouped { offsets, items }
+    }
+
+    fn of(&self, k: u32) -> &[T] {
+        &self.items[self.offsets[k as usize] as usize..self.offsets[k as usize + 1] as usize]
+    }
+}
+
+/// Numbers split into epochs (`recycle`): node `number + offsets[number] + k` is the k-th
+/// epoch of `number`, so a number never reissued is one node.
+struct Epochs {
+    offsets: Vec<u32>,
+    splits: Vec<recycle::Split>,
+}
+
+impl Epochs {
+    fn splits_of(&self, number: u32) -> &[recycle::Split] {
+        &self.splits
+            [self.offsets[number as usize] as usize..self.offsets[number as usize + 1] as usize]
+    }
+
+    /// The node of `number` at time `at` (a moment in the silence before a reissue still
+    /// belongs to the earlier subscriber).
+    fn node(&self, number: u32, at: i64) -> u32 {
+        let epoch = self
+            .splits_of(number)
+            .iter()
+            .take_while(|s| s.reissued_at <= at)
+            .count() as u32;
+        number + self.offsets[number as usize] + epoch
+    }
+
+    fn nodes(&self) -> usize {
+        self.offsets.len() - 1 + self.splits.len()
+    }
+}
+
+fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {
+    let numbers = tables.numbers.len();
+    let edges = &tables.edges;
+
+    // Recycled numbers: each number's history split into epochs, one node per epoch.
+    let mut df = vec![0u32; numbers];
+    for e in edges {
+        df[e.from as usize] += 1;
+        df[e.to as usize] += 1;
+    }
+    let weights: Vec<f64> = df
+        .iter()
+        .map(|&d| 1.0 / (1.0 + f64::from(d.max(1)).ln()))
+        .collect();
+    drop(df);
+    let out = Grouped::new(numbers, || {
+        edges.iter().map(|e| (e.from, (e.to, e.first, e.last)))
+    });
+    let handsets = Grouped::new(numbers, || {
+        tables
+            .uses
+            .iter()
+            .filter(|u| u.imei != plan::NONE)
+            .map(|u| (u.number, (u.imei, u.first, u.last)))
+    });
+    let mut busy = vec![tables.activity; numbers];
+    for u in &tables.uses {
+        for (word, used) in busy[u.number as usize].words.iter_mut().zip(u.words) {
+            *word |= used;
         }
     }
-    for b in &tables.in_stats {
-        let numbers = plan::strings(b, "number")?;
-        let (n_in, contacts_in, short) = (
-            plan::ints(b, "n_in")?,
-            plan::ints(b, "contacts_in")?,
-            plan::ints(b, "short_callers_in")?,
-        );
-        for r in 0..numbers.len() {
-            let i = id(&numbers[r], &mut profiles) as usize;
-            let p = &mut profiles[i];
-            p.n_in = n_in[r];
-            p.contacts_in = contacts_in[r];
-            p.short_callers_in = short[r];
+    let mut epochs = Epochs {
+        offsets: Vec::with_capacity(numbers + 1),
+        splits: Vec::new(),
+    };
+    epochs.offsets.push(0);
+    for number in 0..numbers as u32 {
+        let spans = out.of(number);
+        let (first, last) = spans
+            .iter()
+            .fold((i64::MAX, i64::MIN), |(f, l), s| (f.min(s.1), l.max(s.2)));
+        if last.saturating_sub(first) >= settings.recycle_silence_secs * 1000 {
+            let activity = &busy[number as usize];
+            let found = recycle::splits(activity, spans, handsets.of(number), &weights, settings);
+            epochs.splits.extend(found);
         }
+        epochs.offsets.push(epochs.splits.len() as u32);
+    }
+    drop((out, handsets, weights, busy));
+    let nodes = epochs.nodes();
+    let mut node_number = vec![0u32; nodes];
+    let mut node_epoch = vec![0u32; nodes];
+    // The latest record each node may own as originator, and as receiver: a node's records
+    // stop at its silence (originated) or at the reissue (received).
+    let mut out_cap = vec![i64::MAX; nodes];
+    let mut in_cap = vec![i64::MAX; nodes];
+    for number in 0..numbers as u32 {
+        let base = epochs.node(number, i64::MIN);
+        let splits = epochs.splits_of(number);
+        for k in 0..=splits.len() {
+            let node = base as usize + k;
+            node_number[node] = number;
+            node_epoch[node] = k as u32;
+            if let Some(split) = splits.get(k) {
+                out_cap[node] = split.silent_from;
+                in_cap[node] = split.reissued_at - 1;
+            }
+        }
+    }
+    // Each edge goes to the epochs its first record falls in.
+    let node_edges: std::borrow::Cow<[plan::Edge]> = if epochs.splits.is_empty() {
+        std::borrow::Cow::Borrowed(edges.as_slice())
+    } else {
+        edges
+            .iter()
+            .map(|e| {
+                let (from, to) = (epochs.node(e.from, e.first), epochs.node(e.to, e.first));
+                let last = e.last.min(out_cap[from as usize]).min(in_cap[to as usize]);
+                plan::Edge {
+                    from,
+                    to,
+                    last: last.max(e.first),
+                    ..*e
+                }
+            })
+            .collect()
+    };
+    let edges = &*node_edges;
+
+    // Profiles: activity and contacts summed over the edges; bursts, handsets and cells.
+    let mut profiles: Vec<Profile> = (0..nodes)
+        .map(|node| Profile {
+            number: format!("+{}", tables.numbers[node_number[node] as usize]),
+            epoch: node_epoch[node],
+            ..Profile::default()
+        })
+        .collect();
+    for e in edges {
+        let p = &mut profiles[e.from as usize];
+        p.first_out = Some(p.first_out.map_or(e.first, |f| f.min(e.first)));
+        p.last_out = Some(p.last_out.map_or(e.last, |l| l.max(e.last)));
+        p.n_out += i64::from(e.n);
+        p.sms_out += i64::from(e.sms);
+        p.contacts_out += 1;
+        let p = &mut profiles[e.to as usize];
+        p.n_in += i64::from(e.n);
+        p.contacts_in += 1;
+        p.short_callers_in += i64::from(e.short_calls > 0);
     }
     for b in &tables.bursts {
-        let numbers = plan::strings(b, "number")?;
-        let (bursts, messages) = (plan::ints(b, "bursts")?, plan::ints(b, "burst_messages")?);
-        for r in 0..numbers.len() {
-            let i = id(&numbers[r], &mut profiles) as usize;
-            let p = &mut profiles[i];
-            p.bursts = bursts[r];
-            p.burst_messages = messages[r];
+        let p = &mut profiles[epochs.node(b.number, b.slot_ms) as usize];
+        p.bursts += 1;
+        p.burst_messages += i64::from(b.recipients);
+    }
+    let mut imeis: Vec<Vec<u32>> = vec![Vec::new(); nodes];
+    let mut cells: Vec<Vec<u32>> = vec![Vec::new(); nodes];
+    for u in &tables.uses {
+        let node = epochs.node(u.number, u.first) as usize;
+        if u.imei != plan::NONE {
+            imeis[node].push(u.imei);
+        }
+        if u.cell != plan::NONE {
+            cells[node].push(u.cell);
         }
     }
-    let mut cells: Vec<Vec<String>> = Vec::new();
-    for b in &tables.imeis {
-        let (numbers, imeis) = (plan::strings(b, "number")?, plan::strings(b, "from_imei")?);
-        for r in 0..numbers.len() {
-            let i = id(&numbers[r], &mut profiles) as usize;
-            profiles[i].imeis.push(imeis[r].clone());
+    for (node, p) in profiles.iter_mut().enumerate() {
+        for list in [&mut imeis[node], &mut cells[node]] {
+            list.sort_unstable();
+            list.dedup();
         }
+        p.imeis = imeis[node]
+            .iter()
+            .map(|&i| tables.imeis[i as usize].clone())
+            .collect();
+        p.imeis.sort();
+        p.cells = cells[node].len();
     }
-    for b in &tables.cells {
-        let (numbers, cell) = (plan::strings(b, "number")?, plan::strings(b, "cell_id")?);
-        for r in 0..numbers.len() {
-            let i = id(&numbers[r], &mut profiles) as usize;
-            if cells.len() <= i {
-                cells.resize(i + 1, Vec::new());
-            }
-            cells[i].push(cell[r].clone());
-        }
-    }
-    // The contact graph: (from, to, sms, calls, first, last).
-    let mut edges: Vec<(u32, u32, i64, i64, i64, i64)> = Vec::new();
-    for b in &tables.edges {
-        let (from, to) = (
-            plan::strings(b, "from_number")?,
-            plan::strings(b, "to_number")?,
-        );
-        let (sms, calls) = (plan::ints(b, "sms")?, plan::ints(b, "calls")?);
-        let (first, last) = (plan::ints(b, "first_ts")?, plan::ints(b, "last_ts")?);
-        for r in 0..from.len() {
-            let f = id(&from[r], &mut profiles);
-            let t = id(&to[r], &mut profiles);
-            edges.push((f, t, sms[r], calls[r], first[r], last[r]));
-        }
-    }
-    cells.resize(profiles.len(), Vec::new());
 
     // Classes: deal lines from their own behaviour, then the others from how deal lines
     // treat them.
@@ -335,12 +479,12 @@ fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {
         .iter()
         .map(|&s| s >= settings.deal_threshold)
         .collect();
-    let mut texts_from_deal = vec![0i64; profiles.len()];
-    let mut calls_from_deal = vec![0i64; profiles.len()];
-    for &(f, t, sms, calls, _, _) in &edges {
-        if is_deal[f as usize] && !is_deal[t as usize] {
-            texts_from_deal[t as usize] += sms;
-            calls_from_deal[t as usize] += calls;
+    let mut texts_from_deal = vec![0i64; nodes];
+    let mut calls_from_deal = vec![0i64; nodes];
+    for e in edges {
+        if is_deal[e.from as usize] && !is_deal[e.to as usize] {
+            texts_from_deal[e.to as usize] += i64::from(e.sms);
+            calls_from_deal[e.to as usize] += i64::from(e.n - e.sms);
         }
     }
     for (i, p) in profiles.iter_mut().enumerate() {
@@ -352,14 +496,14 @@ fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {
         );
         p.class = class;
         p.score = score;
-        p.cells = cells[i].len();
     }
 
     // Replacements among deal lines, and among personal phones.
     let mut activity: Vec<Activity> = profiles
         .iter()
-        .zip(cells)
-        .map(|(p, cells)| Activity {
+        .zip(imeis.into_iter().zip(cells))
+        .enumerate()
+        .map(|(node, (p, (imeis, cells)))| Activity {
             first_out: p.first_out.unwrap_or(i64::MAX / 4),
             last_out: p.last_out.unwrap_or(i64::MIN / 4),
             followed: p.first_out.is_some() && p.class != NumberClass::Customer,
@@ -368,21 +512,22 @@ fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {
                 NumberClass::Personal => 1,
                 NumberClass::Customer => 2,
             },
-            contacts: Vec::new(),
-            customer: Vec::new(),
-            imeis: p.imeis.clone(),
+            number: node_number[node],
+            contacts: Vec::with_capacity((p.contacts_out + p.contacts_in) as usize),
+            customer: Vec::with_capacity((p.contacts_out + p.contacts_in) as usize),
+            imeis,
             cells,
         })
         .collect();
-    for &(f, t, _, _, first, last) in &edges {
-        for (a, b) in [(f, t), (t, f)] {
+    for e in edges {
+        for (a, b) in [(e.from, e.to), (e.to, e.from)] {
             let is_customer = profiles[b as usize].class == NumberClass::Customer;
             let entry = &mut activity[a as usize];
-            entry.contacts.push((b, first, last));
+            entry.contacts.push((b, e.first, e.last));
             entry.customer.push(is_customer);
         }
     }
-    let controllers = controllers(&profiles, &edges);
+    let controllers = controllers(&profiles, edges);
     let pairs = replace::detect(&activity, settings);
     let replacements = pairs
         .into_iter()
@@ -397,39 +542,54 @@ fn build(tables: &plan::Tables, settings: &Settings) -> Result<Analysis> {
             class: profiles[pair.old as usize].class,
         })
         .collect();
-    profiles.sort_by(|a, b| a.number.cmp(&b.number));
+    drop(activity);
+    let mut recycled = Vec::new();
+    for number in 0..numbers as u32 {
+        let base = epochs.node(number, i64::MIN) as usize;
+        for (k, split) in epochs.splits_of(number).iter().enumerate() {
+            recycled.push(Recycled {
+                number: profiles[base].number.clone(),
+                epoch: k as u32 + 1,
+                silent_from_ms: split.silent_from,
+                reissued_at_ms: split.reissued_at,
+                shared_contacts: split.shared,
+            });
+        }
+    }
+    recycled.sort_by(|a, b| a.number.cmp(&b.number).then(a.epoch.cmp(&b.epoch)));
+    profiles.sort_by(|a, b| a.number.cmp(&b.number).then(a.epoch.cmp(&b.epoch)));
     Ok(Analysis {
         profiles,
         replacements,
         controllers,
+        recycled,
     })
 }
 
-/// Scores every personal number as a controller's phone from the contact graph
-/// `(from, to, sms, calls, first, last)`.
-fn controllers(profiles: &[Profile], edges: &[(u32, u32, i64, i64, i64, i64)]) -> Vec<Controller> {
+/// Scores every personal number as a controller's phone from the contact graph.
+fn controllers(profiles: &[Profile], edges: &[plan::Edge]) -> Vec<Controller> {
     let class = |i: u32| profiles[i as usize].class;
     // Runners: personal numbers a deal line contacts.
     let mut runner = vec![false; profiles.len()];
-    for &(f, t, ..) in edges {
-        if class(f) == NumberClass::DealLine && class(t) == NumberClass::Personal {
-            runner[t as usize] = true;
+    for e in edges {
+        if class(e.from) == NumberClass::DealLine && class(e.to) == NumberClass::Personal {
+            runner[e.to as usize] = true;
         }
     }
     let mut direction = vec![control::Direction::default(); profiles.len()];
     let mut deals: Vec<Vec<u32>> = vec![Vec::new(); profiles.len()];
-    for &(f, t, sms, calls, ..) in edges {
-        if class(f) != NumberClass::Personal {
+    for e in edges {
+        if class(e.from) != NumberClass::Personal {
             continue;
         }
-        let d = &mut direction[f as usize];
-        match class(t) {
+        let d = &mut direction[e.from as usize];
+        match class(e.to) {
             NumberClass::DealLine => {
-                d.to_deal += sms + calls;
-                deals[f as usize].push(t);
+                d.to_deal += i64::from(e.n);
+                deals[e.from as usize].push(e.to);
             }
             NumberClass::Customer => d.customers += 1,
-            NumberClass::Personal if runner[t as usize] => d.runners += 1,
+            NumberClass::Personal if runner[e.to as usize] => d.runners += 1,
             NumberClass::Personal => {}
         }
     }

@@ -1,6 +1,6 @@
 //! Replacement detection: which number a line (or a person) moved to when an old number fell
-//! silent. Pure: it reads [`Activity`] (one entry per number, built from the aggregations)
-//! and returns scored pairs; no IO and no DataFusion.
+//! silent. Pure: it reads [`Activity`] (one entry per number, or per epoch of a recycled
+//! number, built from the aggregations) and returns scored pairs; no IO and no DataFusion.
 //!
 //! A candidate new number starts originating within [`Settings::window_secs`] after the old
 //! one's last originated record; one that was already active before (beyond a little slack)
@@ -14,14 +14,22 @@
 //! replacement) and the unmatched numbers are scored again, which finds a group's leader
 //! whose contacts all changed phones on the same day.
 //!
-//! FIXME: a recycled number (re-issued to someone else after a long silence) is one
-//! `Activity` spanning both owners here, so it is never a candidate new number.
+//! Candidates are found through the contacts rather than by trying every number that
+//! starts in the window: an index lists, for each contact, the followed numbers that reached
+//! it in their first [`Settings::recent_secs`], sorted by start, so only numbers sharing at
+//! least one recent contact with the old one are scored. A number sharing none has
+//! containment 0 and cannot be accepted while [`Settings::min_containment`] is above 0;
+//! when it is not, every number starting in the window is scored as well.
+//!
+//! The epochs of one recycled number (see `recycle`) are separate activities with the same
+//! [`Activity::number`]; they are never paired with each other.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::Settings;
 
-/// What is known of one number for replacement detection.
+/// What is known of one number (or one epoch of a recycled number) for replacement
+/// detection.
 #[derive(Debug, Clone, Default)]
 pub struct Activity {
     /// First record it originated, epoch milliseconds.
@@ -34,14 +42,16 @@ pub struct Activity {
     /// Group of numbers that may replace one another (the class: deal lines replace deal
     /// lines, personal phones replace personal phones).
     pub group: u8,
+    /// The phone number it is an epoch of: activities of one number are never paired.
+    pub number: u32,
     /// Contacts (by index into the activity table) with the first and last time of contact.
     pub contacts: Vec<(u32, i64, i64)>,
     /// Contacts that count as "customers" in the evidence reported.
     pub customer: Vec<bool>,
-    /// Handsets (IMEIs) it originated from.
-    pub imeis: Vec<String>,
-    /// Cells it originated from.
-    pub cells: Vec<String>,
+    /// Handsets (IMEIs) it originated from, as ids (equal ids, same handset).
+    pub imeis: Vec<u32>,
+    /// Cells it originated from, as ids, sorted and without repeats.
+    pub cells: Vec<u32>,
 }
 
 /// A pair found, by index into the activity table.
@@ -106,14 +116,17 @@ pub fn detect(numbers: &[Activity], settings: &Settings) -> Vec<Pair> {
     let mut by_start: Vec<u32> = (0..numbers.len() as u32)
         .filter(|&i| numbers[i as usize].followed)
         .collect();
-    by_start.sort_by_key(|&i| numbers[i as usize].first_out);
+    by_start.sort_by_key(|&i| (numbers[i as usize].first_out, i));
     let starts: Vec<i64> = by_start
         .iter()
         .map(|&i| numbers[i as usize].first_out)
         .collect();
+    let early = EarlyIndex::new(numbers, &by_start, settings);
+    let scan_window = settings.min_containment <= 0.0;
 
     let mut pairs: Vec<Pair> = Vec::new();
     let mut mapping: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut shared: FxHashMap<u32, (f64, u32)> = FxHashMap::default();
     for round in 1..=2u8 {
         let used_old: FxHashSet<u32> = pairs.iter().map(|p| p.old).collect();
         let used_new: FxHashSet<u32> = pairs.iter().map(|p| p.new).collect();
@@ -129,43 +142,53 @@ pub fn detect(numbers: &[Activity], settings: &Settings) -> Vec<Pair> {
             }
             let lo = old.last_out - settings.overlap_slack_secs * 1000;
             let hi = old.last_out + settings.window_secs * 1000;
-            let from = starts.partition_point(|&s| s <= lo);
-            let to = starts.partition_point(|&s| s <= hi);
-            for &new_idx in &by_start[from..to] {
+            let eligible = |new_idx: u32| {
                 let new = &numbers[new_idx as usize];
-                if new_idx == old_idx || new.group != old.group || used_new.contains(&new_idx) {
-                    continue;
-                }
-                // Two phones at once: the new one carries on well past the old one's start
-                // only if it began after the old fell silent (checked by the window above).
-                let early = early_contacts(new, settings);
-                let mut shared_weight = 0.0;
-                let mut total_weight = 0.0;
-                let (mut shared_customers, mut old_customers) = (0u32, 0u32);
-                for (&contact, &is_customer) in &recent {
-                    let w = weights[contact as usize];
-                    total_weight += w;
-                    let hit = early.contains(&contact);
-                    if hit {
-                        shared_weight += w;
+                new_idx != old_idx
+                    && new.number != old.number
+                    && new.group == old.group
+                    && !used_new.contains(&new_idx)
+            };
+            // Shared weight and shared customers of every candidate reaching a recent contact.
+            shared.clear();
+            let mut total_weight = 0.0;
+            let mut old_customers = 0u32;
+            for (&contact, &is_customer) in &recent {
+                let w = weights[contact as usize];
+                total_weight += w;
+                old_customers += u32::from(is_customer);
+                for &new_idx in early.reaching(contact, lo, hi) {
+                    if eligible(new_idx) {
+                        let entry = shared.entry(new_idx).or_insert((0.0, 0));
+                        entry.0 += w;
+                        entry.1 += u32::from(is_customer);
                     }
-                    if is_customer {
-                        old_customers += 1;
-                        shared_customers += u32::from(hit);
+                }
+            }
+            if scan_window {
+                // Two phones at once: the new one must begin after the old fell silent
+                // (beyond the slack), which the window checks.
+                let from = starts.partition_point(|&s| s <= lo);
+                let to = starts.partition_point(|&s| s <= hi);
+                for &new_idx in &by_start[from..to] {
+                    if eligible(new_idx) {
+                        shared.entry(new_idx).or_insert((0.0, 0));
                     }
                 }
+            }
+            for (&new_idx, &(shared_weight, shared_customers)) in &shared {
+                let new = &numbers[new_idx as usize];
                 let containment = if total_weight > 0.0 {
                     shared_weight / total_weight
                 } else {
                     0.0
                 };
                 let same_imei = old.imeis.iter().any(|i| new.imeis.contains(i));
-                let cells = dice(&old.cells, &new.cells);
                 let evidence = Evidence {
                     containment,
                     gap_secs: (new.first_out - old.last_out) / 1000,
                     same_imei,
-                    cells,
+                    cells: dice(&old.cells, &new.cells),
                 };
                 let s = score(&evidence, settings);
                 if accept(&evidence, s, settings) {
@@ -208,6 +231,71 @@ pub fn detect(numbers: &[Activity], settings: &Settings) -> Vec<Pair> {
     pairs
 }
 
+/// For every number, the followed numbers that reached it in their first `recent_secs`,
+/// sorted by their first originated record (compressed rows: `offsets[c]..offsets[c + 1]`
+/// of `starts` and `nodes`).
+struct EarlyIndex {
+    offsets: Vec<u32>,
+    starts: Vec<i64>,
+    nodes: Vec<u32>,
+}
+
+impl EarlyIndex {
+    fn new(numbers: &[Activity], by_start: &[u32], settings: &Settings) -> EarlyIndex {
+        let early = |new: &Activity| {
+            let until = new.first_out + settings.recent_secs * 1000;
+            let mut contacts: Vec<u32> = new
+                .contacts
+                .iter()
+                .filter(|(_, first, _)| *first <= until)
+                .map(|(c, _, _)| *c)
+                .collect();
+            contacts.sort_unstable();
+            contacts.dedup();
+            contacts
+        };
+        let mut counts = vec![0u32; numbers.len() + 1];
+        for &n in by_start {
+            for c in early(&numbers[n as usize]) {
+                counts[c as usize + 1] += 1;
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let total = counts[numbers.len()] as usize;
+        let mut fill = counts.clone();
+        let mut starts = vec![0i64; total];
+        let mut nodes = vec![0u32; total];
+        // Numbers are visited by start, so each contact's list comes out sorted by start.
+        for &n in by_start {
+            for c in early(&numbers[n as usize]) {
+                let at = fill[c as usize] as usize;
+                starts[at] = numbers[n as usize].first_out;
+                nodes[at] = n;
+                fill[c as usize] += 1;
+            }
+        }
+        EarlyIndex {
+            offsets: counts,
+            starts,
+            nodes,
+        }
+    }
+
+    /// The followed numbers that reached `contact` early and started in `(lo, hi]`.
+    fn reaching(&self, contact: u32, lo: i64, hi: i64) -> &[u32] {
+        let (a, b) = (
+            self.offsets[contact as usize] as usize,
+            self.offsets[contact as usize + 1] as usize,
+        );
+        let starts = &self.starts[a..b];
+        let from = starts.partition_point(|&s| s <= lo);
+        let to = starts.partition_point(|&s| s <= hi);
+        &self.nodes[a + from..a + to]
+    }
+}
+
 /// The old number's contacts in the last `recent_secs` of its activity, rewritten through
 /// `mapping` (old contact → its replacement, followed to the end of the chain).
 fn recent_contacts(
@@ -236,16 +324,6 @@ fn recent_contacts(
     out
 }
 
-/// The new number's contacts in its first `recent_secs`.
-fn early_contacts(new: &Activity, settings: &Settings) -> FxHashSet<u32> {
-    let until = new.first_out + settings.recent_secs * 1000;
-    new.contacts
-        .iter()
-        .filter(|(_, first, _)| *first <= until)
-        .map(|(c, _, _)| *c)
-        .collect()
-}
-
 /// Each number's rarity weight as a contact: `1 / (1 + ln df)`.
 fn rarity(numbers: &[Activity]) -> Vec<f64> {
     let mut df = vec![0u32; numbers.len()];
@@ -259,15 +337,25 @@ fn rarity(numbers: &[Activity]) -> Vec<f64> {
         .collect()
 }
 
-fn dice(a: &[String], b: &[String]) -> Option<f64> {
+/// The Dice coefficient of two sorted sets of cells (1 when both used the same cells), when
+/// both have cells.
+fn dice(a: &[u32], b: &[u32]) -> Option<f64> {
     if a.is_empty() || b.is_empty() {
         return None;
     }
-    let a: FxHashSet<&str> = a.iter().map(String::as_str).collect();
-    let b: FxHashSet<&str> = b.iter().map(String::as_str).collect();
-    let both = a.intersection(&b).count() as f64;
-    // The Dice coefficient: 1 when both used the same cells.
-    Some((2.0 * both / (a.len() + b.len()) as f64).min(1.0))
+    let (mut i, mut j, mut both) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    Some((2.0 * both as f64 / (a.len() + b.len()) as f64).min(1.0))
 }
 
 #[cfg(test)]
@@ -276,21 +364,29 @@ mod tests {
 
     const DAY: i64 = 86_400_000;
 
-    fn number(first: i64, last: i64, contacts: &[u32], imei: &str) -> Activity {
+    fn number(first: i64, last: i64, contacts: &[u32], imei: u32) -> Activity {
         Activity {
             first_out: first,
             last_out: last,
             followed: true,
             group: 0,
+            number: u32::MAX,
             contacts: contacts.iter().map(|&c| (c, first, last)).collect(),
             customer: vec![true; contacts.len()],
-            imeis: if imei.is_empty() {
-                Vec::new()
-            } else {
-                vec![imei.to_owned()]
-            },
+            imeis: if imei == 0 { Vec::new() } else { vec![imei] },
             cells: Vec::new(),
         }
+    }
+
+    /// Gives every activity its own number, as the crate root does for numbers that were
+    /// never reissued.
+    fn numbered(mut numbers: Vec<Activity>) -> Vec<Activity> {
+        for (i, n) in numbers.iter_mut().enumerate() {
+            if n.number == u32::MAX {
+                n.number = i as u32;
+            }
+        }
+        numbers
     }
 
     fn customers(n: usize) -> Vec<Activity> {
@@ -298,6 +394,7 @@ mod tests {
             .map(|_| Activity {
                 first_out: 0,
                 last_out: 100 * DAY,
+                number: u32::MAX,
                 ..Activity::default()
             })
             .collect()
@@ -307,9 +404,9 @@ mod tests {
     fn a_line_moves_to_a_new_number() {
         let mut numbers = customers(10);
         let list: Vec<u32> = (0..10).collect();
-        numbers.push(number(0, 30 * DAY, &list, "1"));
-        numbers.push(number(31 * DAY, 60 * DAY, &list[1..], "2"));
-        let pairs = detect(&numbers, &Settings::default());
+        numbers.push(number(0, 30 * DAY, &list, 1));
+        numbers.push(number(31 * DAY, 60 * DAY, &list[1..], 2));
+        let pairs = detect(&numbered(numbers), &Settings::default());
         assert_eq!(pairs.len(), 1);
         assert_eq!((pairs[0].old, pairs[0].new), (10, 11));
         assert_eq!((pairs[0].shared_customers, pairs[0].old_customers), (9, 10));
@@ -319,22 +416,48 @@ mod tests {
     fn two_phones_at_once_are_not_a_replacement() {
         let mut numbers = customers(10);
         let list: Vec<u32> = (0..10).collect();
-        numbers.push(number(0, 30 * DAY, &list, "1"));
-        numbers.push(number(10 * DAY, 60 * DAY, &list, "2"));
-        assert!(detect(&numbers, &Settings::default()).is_empty());
+        numbers.push(number(0, 30 * DAY, &list, 1));
+        numbers.push(number(10 * DAY, 60 * DAY, &list, 2));
+        assert!(detect(&numbered(numbers), &Settings::default()).is_empty());
     }
 
     #[test]
     fn strangers_are_not_a_replacement() {
         let mut numbers = customers(20);
-        numbers.push(number(0, 30 * DAY, &(0..10).collect::<Vec<_>>(), "1"));
-        numbers.push(number(
-            31 * DAY,
-            60 * DAY,
-            &(10..20).collect::<Vec<_>>(),
-            "2",
-        ));
+        numbers.push(number(0, 30 * DAY, &(0..10).collect::<Vec<_>>(), 1));
+        numbers.push(number(31 * DAY, 60 * DAY, &(10..20).collect::<Vec<_>>(), 2));
+        assert!(detect(&numbered(numbers), &Settings::default()).is_empty());
+    }
+
+    #[test]
+    fn epochs_of_one_number_are_never_a_pair() {
+        // The same number, reissued: even with the same contacts it is not its own
+        // replacement.
+        let mut numbers = customers(10);
+        let list: Vec<u32> = (0..10).collect();
+        numbers.push(number(0, 30 * DAY, &list, 1));
+        numbers.push(number(31 * DAY, 60 * DAY, &list, 2));
+        numbers[10].number = 99;
+        numbers[11].number = 99;
+        assert!(detect(&numbered(numbers), &Settings::default()).is_empty());
+    }
+
+    #[test]
+    fn without_a_containment_floor_every_number_in_the_window_is_scored() {
+        // Same handset, no shared contact: only found when the containment floor is 0.
+        let mut numbers = customers(20);
+        numbers.push(number(0, 30 * DAY, &(0..10).collect::<Vec<_>>(), 7));
+        numbers.push(number(31 * DAY, 60 * DAY, &(10..20).collect::<Vec<_>>(), 7));
+        let numbers = numbered(numbers);
         assert!(detect(&numbers, &Settings::default()).is_empty());
+        let loose = Settings {
+            min_containment: 0.0,
+            accept_score: 0.2,
+            ..Settings::default()
+        };
+        let pairs = detect(&numbers, &loose);
+        assert_eq!(pairs.len(), 1);
+        assert!(pairs[0].same_imei);
     }
 
     #[test]
@@ -342,16 +465,16 @@ mod tests {
         // Leader 0 talks only to runners 1 and 2; all three change phones on day 30.
         let mut numbers = customers(6);
         // Runners' phones each keep talking to their own customers 3..6, which anchors them.
-        numbers[1] = number(0, 30 * DAY, &[0, 3, 4], "");
-        numbers[2] = number(0, 30 * DAY, &[0, 5, 3], "");
-        numbers[0] = number(0, 30 * DAY, &[1, 2], "");
-        numbers.push(number(31 * DAY, 60 * DAY, &[7, 8], "")); // 6: new leader
-        numbers.push(number(31 * DAY, 60 * DAY, &[6, 3, 4], "")); // 7: new runner 1
-        numbers.push(number(31 * DAY, 60 * DAY, &[6, 5, 3], "")); // 8: new runner 2
+        numbers[1] = number(0, 30 * DAY, &[0, 3, 4], 0);
+        numbers[2] = number(0, 30 * DAY, &[0, 5, 3], 0);
+        numbers[0] = number(0, 30 * DAY, &[1, 2], 0);
+        numbers.push(number(31 * DAY, 60 * DAY, &[7, 8], 0)); // 6: new leader
+        numbers.push(number(31 * DAY, 60 * DAY, &[6, 3, 4], 0)); // 7: new runner 1
+        numbers.push(number(31 * DAY, 60 * DAY, &[6, 5, 3], 0)); // 8: new runner 2
         for n in &mut numbers[3..6] {
             n.followed = false;
         }
-        let pairs = detect(&numbers, &Settings::default());
+        let pairs = detect(&numbered(numbers), &Settings::default());
         let found: Vec<(u32, u32, u8)> = pairs.iter().map(|p| (p.old, p.new, p.round)).collect();
         assert!(found.contains(&(1, 7, 1)), "{found:?}");
         assert!(found.contains(&(2, 8, 1)), "{found:?}");

@@ -173,6 +173,22 @@ fn assert_same(remote: &Analysis, local: &Analysis) {
         );
         assert!(close(r.score, l.score), "score of {r:?}, in process {l:?}");
     }
+    assert_eq!(
+        remote.recycled.len(),
+        local.recycled.len(),
+        "recycled numbers"
+    );
+    for (r, l) in remote.recycled.iter().zip(&local.recycled) {
+        assert_eq!(
+            (&r.number, r.epoch, r.silent_from_ms, r.reissued_at_ms),
+            (&l.number, l.epoch, l.silent_from_ms, l.reissued_at_ms),
+            "recycled number on the cluster, in process"
+        );
+        assert!(
+            close(r.shared_contacts, l.shared_contacts),
+            "{r:?}, in process {l:?}"
+        );
+    }
 }
 
 #[test]

@@ -560,6 +560,12 @@ pub fn comms_analysis(analysed: &engine::CommsAnalysis, took: std::time::Duratio
             "customers": count(assess::NumberClass::Customer),
             "replacements": items,
             "personal_replacements": analysis.replacements.len() - deal.len(),
+            "recycled": analysis.recycled.iter().map(|r| json!({
+                "number": r.number, "epoch": r.epoch,
+                "silent_from": engine::rfc3339(r.silent_from_ms),
+                "reissued_at": engine::rfc3339(r.reissued_at_ms),
+                "shared_contacts": r.shared_contacts,
+            })).collect::<Vec<Value>>(),
             "links": analysed.links.as_ref().map(|l| json!({
                 "run_id": l.run_id, "links": l.links, "new_links": l.new_links,
                 "unlinked": l.unlinked, "alerts": l.alerts, "new_alerts": l.new_alerts,
@@ -576,6 +582,22 @@ pub fn comms_analysis(analysed: &engine::CommsAnalysis, took: std::time::Duratio
         count(assess::NumberClass::Customer),
         took.as_secs_f64()
     );
+    if !analysis.recycled.is_empty() {
+        println!(
+            "{} number(s) reissued to another subscriber after a long silence, profiled and followed apart:",
+            analysis.recycled.len()
+        );
+        for r in &analysis.recycled {
+            println!(
+                "  {} silent from {}, subscriber {} from {} (contacts in common {:.0}%)",
+                r.number,
+                engine::rfc3339(r.silent_from_ms),
+                r.epoch + 1,
+                engine::rfc3339(r.reissued_at_ms),
+                100.0 * r.shared_contacts
+            );
+        }
+    }
     println!(
         "{} deal-line replacements ({} personal-phone replacements not exported):",
         deal.len(),
@@ -656,9 +678,14 @@ pub fn comms_profiles(analysis: &assess::Analysis, class: Option<&str>, limit: u
             (Some(a), Some(b)) => format!("{} .. {}", engine::rfc3339(a), engine::rfc3339(b)),
             _ => "receives only".to_owned(),
         };
+        // A reissued number's later subscribers are marked `/2`, `/3`...
+        let number = match p.epoch {
+            0 => p.number.clone(),
+            k => format!("{}/{}", p.number, k + 1),
+        };
         println!(
             "{:<15} {:<9} {:.2}   {:<6} {:<6} {:>6}/{:<9} {:<7} {:<9} {}",
-            p.number,
+            number,
             p.class.as_str(),
             p.score,
             p.n_out,
