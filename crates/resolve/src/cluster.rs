@@ -1,7 +1,7 @@
 //! Clustering scored pairs into entities without chaining: candidate links are taken
 //! strongest first, and two clusters merge only when (a) nothing forbids it (a cannot-link:
 //! an analyst's "different" decision; two references of one force in one return that are not
-//! themselves a confident match; two PNC ids)
+//! themselves a confident match, or that the linkage says are distinct; two PNC ids)
 //! and (b) their members agree *on average*: the mean evidence (log2 Bayes factor, the pair's
 //! weight without the prior, clamped so no single pair dominates) over the pairs across the two
 //! clusters (every pair, scored on demand, not only the blocked ones) must reach a threshold.
@@ -27,6 +27,13 @@ pub trait Linkage: Sync {
     fn ids(&self, node: u32) -> &[u64];
     /// The match weight of two nodes.
     fn weight(&self, a: u32, b: u32) -> f64;
+    /// Whether two nodes sharing a slot are two subjects whatever their weight (for people:
+    /// different forenames in one return, as with twins on one line). Two nodes of one slot
+    /// that are not distinct and are a confident match may merge: a force may enter one
+    /// subject twice by mistake.
+    fn distinct(&self, _a: u32, _b: u32) -> bool {
+        false
+    }
 }
 
 /// The clustering's thresholds.
@@ -282,7 +289,8 @@ fn same_slot_apart(
         let sx = linkage.slots(order[x]);
         for &y in &state.members[b] {
             if intersects(sx, linkage.slots(order[y]))
-                && linkage.weight(order[x], order[y]) < link_weight
+                && (linkage.distinct(order[x], order[y])
+                    || linkage.weight(order[x], order[y]) < link_weight)
             {
                 return true;
             }
@@ -330,6 +338,7 @@ mod tests {
         weights: FxHashMap<(u32, u32), f64>,
         slots: Vec<Vec<u64>>,
         ids: Vec<Vec<u64>>,
+        distinct: Vec<(u32, u32)>,
     }
 
     impl Linkage for Table {
@@ -345,6 +354,9 @@ mod tests {
         fn weight(&self, a: u32, b: u32) -> f64 {
             let key = if a < b { (a, b) } else { (b, a) };
             self.weights.get(&key).copied().unwrap_or(-20.0)
+        }
+        fn distinct(&self, a: u32, b: u32) -> bool {
+            self.distinct.contains(&(a.min(b), a.max(b)))
         }
     }
 
@@ -374,6 +386,7 @@ mod tests {
             ids: (0..n as u32)
                 .map(|i| ids.iter().filter(|x| x.0 == i).map(|x| x.1).collect())
                 .collect(),
+            distinct: Vec::new(),
         };
         let nodes: Vec<u32> = (0..n as u32).collect();
         let got = cluster(&nodes, weights, must, cannot, &table, &thresholds());
@@ -384,6 +397,47 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" | ");
         assert_eq!(text, expect);
+    }
+
+    /// Clusters four nodes where 0 and 1 share a slot (one return) and 2 and 3 are other
+    /// returns' records of 0 and 1; every pair scores `weight`, except 0~2 and 1~3, which
+    /// are certain.
+    fn one_return(weight: f64, distinct: bool) -> String {
+        let mut weights: FxHashMap<(u32, u32), f64> = FxHashMap::default();
+        for a in 0..4u32 {
+            for b in a + 1..4 {
+                weights.insert((a, b), weight);
+            }
+        }
+        weights.insert((0, 2), 30.0);
+        weights.insert((1, 3), 30.0);
+        let table = Table {
+            weights,
+            slots: vec![vec![7], vec![7], vec![8], vec![9]],
+            ids: vec![Vec::new(); 4],
+            distinct: if distinct { vec![(0, 1)] } else { Vec::new() },
+        };
+        let edges: Vec<(u32, u32, f64)> = table
+            .weights
+            .iter()
+            .map(|(&(a, b), &w)| (a, b, w))
+            .collect();
+        let got = cluster(&[0, 1, 2, 3], &edges, &[], &[], &table, &thresholds());
+        got.clusters
+            .iter()
+            .map(|c| c.iter().map(u32::to_string).collect::<Vec<_>>().join(","))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+
+    #[test]
+    fn two_records_of_one_return_merge_only_when_confident_and_not_distinct() {
+        // A confident match within one return: a subject entered twice.
+        assert_eq!(one_return(12.0, false), "0,1,2,3");
+        // Not confident: two subjects.
+        assert_eq!(one_return(2.5, false), "0,2 | 1,3");
+        // Confident, but the linkage says distinct (twins on one line): two subjects.
+        assert_eq!(one_return(12.0, true), "0,2 | 1,3");
     }
 
     #[test]

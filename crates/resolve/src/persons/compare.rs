@@ -29,6 +29,8 @@ pub const SURNAME: usize = 0;
 pub const FORENAME: usize = 1;
 /// Street-name comparison.
 pub const ALIASES: usize = 2;
+/// The forename level "different" (see [`comparisons`]).
+pub const FORENAME_DIFFERENT: u8 = 9;
 /// Date-of-birth comparison.
 pub const DOB: usize = 3;
 /// PNC id comparison.

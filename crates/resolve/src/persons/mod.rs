@@ -565,6 +565,18 @@ impl Linkage for PersonLinkage<'_> {
         );
         self.table.weight(&compare::compare(pa, pb, &self.model.tf))
     }
+    /// Two records of one return whose forenames differ (not a nickname, initial, swap or
+    /// near spelling of each other, and neither's street name is the other's forename) are two
+    /// people: twins or siblings on one line, whom everything else makes look alike.
+    fn distinct(&self, a: u32, b: u32) -> bool {
+        let (pa, pb) = (
+            &self.index.profiles[a as usize],
+            &self.index.profiles[b as usize],
+        );
+        let gamma = compare::compare(pa, pb, &self.model.tf);
+        gamma.levels[compare::FORENAME] == compare::FORENAME_DIFFERENT
+            && !matches!(gamma.levels[compare::ALIASES], 1 | 2)
+    }
 }
 
 /// Must-link profile pairs, cannot-link profile pairs, and notes on decisions not applied.
