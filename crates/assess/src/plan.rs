@@ -202,9 +202,12 @@ async fn stream(
 /// Runs every aggregation.
 pub(crate) async fn tables(ctx: &SessionContext, settings: &Settings) -> Result<Tables> {
     let mut t = Tables::default();
-    // The time span of the data (from the files' statistics when they have them).
+    // The time span of the data. On the raw column (the cast to epoch ms keeps the order), so
+    // that it can be answered from the files' statistics rather than by a scan.
     let mut span = None;
-    stream(ctx, "SELECT MIN(ts) AS lo, MAX(ts) AS hi FROM c", |b| {
+    let sql = "SELECT CAST(MIN(started_at) AS BIGINT) AS lo, \
+               CAST(MAX(started_at) AS BIGINT) AS hi FROM comms";
+    stream(ctx, sql, |b| {
         if b.num_rows() > 0 && !b.column(0).is_null(0) {
             span = Some((ints(b, "lo")?[0], ints(b, "hi")?[0]));
         }

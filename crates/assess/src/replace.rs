@@ -157,7 +157,7 @@ pub fn detect(numbers: &[Activity], settings: &Settings) -> Vec<Pair> {
                 let w = weights[contact as usize];
                 total_weight += w;
                 old_customers += u32::from(is_customer);
-                for &new_idx in early.reaching(contact, lo, hi) {
+                for new_idx in early.reaching(contact, lo, hi) {
                     if eligible(new_idx) {
                         let entry = shared.entry(new_idx).or_insert((0.0, 0));
                         entry.0 += w;
@@ -231,18 +231,16 @@ pub fn detect(numbers: &[Activity], settings: &Settings) -> Vec<Pair> {
     pairs
 }
 
-/// For every number, the followed numbers that reached it in their first `recent_secs`,
-/// sorted by their first originated record (compressed rows: `offsets[c]..offsets[c + 1]`
-/// of `starts` and `nodes`).
-struct EarlyIndex {
-    offsets: Vec<u32>,
-    starts: Vec<i64>,
-    nodes: Vec<u32>,
-}
+/// For every number, the followed numbers that reached it in their first `recent_secs`, as
+/// (start, follower) sorted by the follower's first originated record.
+struct EarlyIndex(crate::Grouped<(i64, u32)>);
 
 impl EarlyIndex {
     fn new(numbers: &[Activity], by_start: &[u32], settings: &Settings) -> EarlyIndex {
-        let early = |new: &Activity| {
+        // Followers are visited by start, and grouping keeps that order within each contact.
+        let mut entries: Vec<(u32, (i64, u32))> = Vec::new();
+        for &n in by_start {
+            let new = &numbers[n as usize];
             let until = new.first_out + settings.recent_secs * 1000;
             let mut contacts: Vec<u32> = new
                 .contacts
@@ -252,47 +250,19 @@ impl EarlyIndex {
                 .collect();
             contacts.sort_unstable();
             contacts.dedup();
-            contacts
-        };
-        let mut counts = vec![0u32; numbers.len() + 1];
-        for &n in by_start {
-            for c in early(&numbers[n as usize]) {
-                counts[c as usize + 1] += 1;
-            }
+            entries.extend(contacts.into_iter().map(|c| (c, (new.first_out, n))));
         }
-        for i in 1..counts.len() {
-            counts[i] += counts[i - 1];
-        }
-        let total = counts[numbers.len()] as usize;
-        let mut fill = counts.clone();
-        let mut starts = vec![0i64; total];
-        let mut nodes = vec![0u32; total];
-        // Numbers are visited by start, so each contact's list comes out sorted by start.
-        for &n in by_start {
-            for c in early(&numbers[n as usize]) {
-                let at = fill[c as usize] as usize;
-                starts[at] = numbers[n as usize].first_out;
-                nodes[at] = n;
-                fill[c as usize] += 1;
-            }
-        }
-        EarlyIndex {
-            offsets: counts,
-            starts,
-            nodes,
-        }
+        EarlyIndex(crate::Grouped::new(numbers.len(), || {
+            entries.iter().copied()
+        }))
     }
 
     /// The followed numbers that reached `contact` early and started in `(lo, hi]`.
-    fn reaching(&self, contact: u32, lo: i64, hi: i64) -> &[u32] {
-        let (a, b) = (
-            self.offsets[contact as usize] as usize,
-            self.offsets[contact as usize + 1] as usize,
-        );
-        let starts = &self.starts[a..b];
-        let from = starts.partition_point(|&s| s <= lo);
-        let to = starts.partition_point(|&s| s <= hi);
-        &self.nodes[a + from..a + to]
+    fn reaching(&self, contact: u32, lo: i64, hi: i64) -> impl Iterator<Item = u32> + '_ {
+        let list = self.0.of(contact);
+        let from = list.partition_point(|&(s, _)| s <= lo);
+        let to = list.partition_point(|&(s, _)| s <= hi);
+        list[from..to].iter().map(|&(_, n)| n)
     }
 }
 

@@ -26,6 +26,7 @@ use store::{
 
 use crate::comms::check_comms;
 use crate::ddtro::SavedReplacement;
+use crate::resolution::names;
 
 /// The name the deployment's communications analysis saves its links under: each run of it
 /// replaces the links of the last.
@@ -414,26 +415,13 @@ fn evidence(link: &ReplacementLink, via: Option<&str>, order: Option<&Order>) ->
 
 /// A force's own records of the entity, `period/ref`, at most six and a count of the rest.
 fn own_records(info: &EntityInfo, force: &ForceCode) -> Vec<String> {
-    let mut refs: Vec<String> = info
+    let refs: Vec<String> = info
         .records
         .iter()
         .filter(|r| r.force == *force)
         .map(|r| format!("{}/{}", r.period, r.reference))
         .collect();
-    if refs.len() > 6 {
-        let more = refs.len() - 6;
-        refs.truncate(6);
-        refs.push(format!("and {more} more"));
-    }
-    refs
-}
-
-fn names(forces: &[ForceCode]) -> String {
-    forces
-        .iter()
-        .map(|f| f.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    crate::resolution::at_most_six(refs)
 }
 
 /// A replacement as an entity view shows it: the replacement, and the entity it is linked to

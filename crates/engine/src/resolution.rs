@@ -278,6 +278,11 @@ fn own_records(entity: &resolve::Entity, force: &ForceCode) -> Vec<String> {
         .collect();
     refs.sort();
     refs.dedup();
+    at_most_six(refs)
+}
+
+/// A list of references cut to its first six and a count of the rest.
+pub(crate) fn at_most_six(mut refs: Vec<String>) -> Vec<String> {
     if refs.len() > 6 {
         let more = refs.len() - 6;
         refs.truncate(6);
@@ -286,7 +291,8 @@ fn own_records(entity: &resolve::Entity, force: &ForceCode) -> Vec<String> {
     refs
 }
 
-fn names(forces: &[ForceCode]) -> String {
+/// Force codes as a comma-separated list.
+pub(crate) fn names(forces: &[ForceCode]) -> String {
     forces
         .iter()
         .map(|f| f.as_str())

@@ -27,12 +27,12 @@ pub trait Linkage: Sync {
     fn ids(&self, node: u32) -> &[u64];
     /// The match weight of two nodes.
     fn weight(&self, a: u32, b: u32) -> f64;
-    /// Whether two nodes sharing a slot are two subjects whatever their weight (for people:
-    /// different forenames in one return, as with twins on one line). Two nodes of one slot
-    /// that are not distinct and are a confident match may merge: a force may enter one
-    /// subject twice by mistake.
-    fn distinct(&self, _a: u32, _b: u32) -> bool {
-        false
+    /// Whether two nodes sharing a slot are two subjects. By default, unless they are a
+    /// confident match (weight at least `link_weight`): a force may enter one subject twice
+    /// by mistake. A linkage may also keep apart confident matches it knows to be distinct
+    /// (for people: different forenames in one return, as with twins on one line).
+    fn apart_in_one_slot(&self, a: u32, b: u32, link_weight: f64) -> bool {
+        self.weight(a, b) < link_weight
     }
 }
 
@@ -289,8 +289,7 @@ fn same_slot_apart(
         let sx = linkage.slots(order[x]);
         for &y in &state.members[b] {
             if intersects(sx, linkage.slots(order[y]))
-                && (linkage.distinct(order[x], order[y])
-                    || linkage.weight(order[x], order[y]) < link_weight)
+                && linkage.apart_in_one_slot(order[x], order[y], link_weight)
             {
                 return true;
             }
@@ -355,8 +354,8 @@ mod tests {
             let key = if a < b { (a, b) } else { (b, a) };
             self.weights.get(&key).copied().unwrap_or(-20.0)
         }
-        fn distinct(&self, a: u32, b: u32) -> bool {
-            self.distinct.contains(&(a.min(b), a.max(b)))
+        fn apart_in_one_slot(&self, a: u32, b: u32, link_weight: f64) -> bool {
+            self.distinct.contains(&(a.min(b), a.max(b))) || self.weight(a, b) < link_weight
         }
     }
 

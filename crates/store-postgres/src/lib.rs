@@ -1120,23 +1120,12 @@ impl Store for PostgresStore {
         let at = now();
         let subject = format!("analysis:{}", run.analysis);
         let mut tx = self.transaction()?;
-        if actor.role() != UserRole::NationalAnalyst {
-            let refusal = Error::Forbidden {
-                actor: actor.to_string(),
-                action: "save replacement links (national analysts only)".to_string(),
-            };
+        if let Err(refusal) = store::check_link_saver(actor) {
             return refuse(tx, actor, action::SAVE_REPLACEMENT_LINKS, &subject, refusal);
         }
         store::check_link_run(run)?;
         let saved = derived::replace_links(&mut tx, run, at)?;
-        let detail = format!(
-            "run {}: {} links ({} new), {} alerts ({} new)",
-            run.run_id,
-            run.links.len(),
-            saved.new_links,
-            run.alerts.len(),
-            saved.new_alerts
-        );
+        let detail = store::link_run_detail(run, &saved);
         audit(
             &mut tx,
             actor,
@@ -1160,9 +1149,7 @@ impl Store for PostgresStore {
                 refusal,
             );
         }
-        let mut out = derived::load_links(&mut tx)?;
-        out.retain(|link| link.forces.iter().any(|f| scope.contains(f)));
-        store::sort_links(&mut out);
+        let out = store::links_in_scope(derived::load_links(&mut tx)?, scope);
         audit(
             &mut tx,
             actor,

@@ -18,7 +18,7 @@ pub use derived::*;
 pub use settings::{Backend, StoreSettings};
 pub use types::*;
 
-use model::{Actor, Return, ReturnId, Scope, SubmissionId};
+use model::{Actor, Return, ReturnId, Scope, SubmissionId, UserRole};
 
 /// A store failure. Bad *data* never reaches here: it is rejected with problems before.
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +201,38 @@ pub fn check_link_run(run: &LinkRun) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Checks that `actor` may save replacement links: national analysts only.
+pub fn check_link_saver(actor: &Actor) -> Result<()> {
+    if actor.role() == UserRole::NationalAnalyst {
+        Ok(())
+    } else {
+        Err(Error::Forbidden {
+            actor: actor.to_string(),
+            action: "save replacement links (national analysts only)".to_string(),
+        })
+    }
+}
+
+/// The audit log's detail of a saved link run, in the same words on every backend.
+pub fn link_run_detail(run: &LinkRun, saved: &LinksSaved) -> String {
+    format!(
+        "run {}: {} links ({} new), {} alerts ({} new)",
+        run.run_id,
+        run.links.len(),
+        saved.new_links,
+        run.alerts.len(),
+        saved.new_alerts
+    )
+}
+
+/// The links a reader of `scope` sees (those of entities some force of the scope holds), in
+/// the order of [`sort_links`].
+pub fn links_in_scope(mut links: Vec<ReplacementLink>, scope: &Scope) -> Vec<ReplacementLink> {
+    links.retain(|link| link.forces.iter().any(|f| scope.contains(f)));
+    sort_links(&mut links);
+    links
 }
 
 /// Sorts replacement links as [`Store::replacement_links`] returns them: by entity, old

@@ -565,17 +565,19 @@ impl Linkage for PersonLinkage<'_> {
         );
         self.table.weight(&compare::compare(pa, pb, &self.model.tf))
     }
-    /// Two records of one return whose forenames differ (not a nickname, initial, swap or
-    /// near spelling of each other, and neither's street name is the other's forename) are two
-    /// people: twins or siblings on one line, whom everything else makes look alike.
-    fn distinct(&self, a: u32, b: u32) -> bool {
+    /// Two records of one return are two people unless they are a confident match, and also
+    /// when their forenames differ (not a nickname, initial, swap or near spelling of each
+    /// other, and neither's street name is the other's forename): twins or siblings on one
+    /// line, whom everything else makes look alike. One comparison serves both tests.
+    fn apart_in_one_slot(&self, a: u32, b: u32, link_weight: f64) -> bool {
         let (pa, pb) = (
             &self.index.profiles[a as usize],
             &self.index.profiles[b as usize],
         );
         let gamma = compare::compare(pa, pb, &self.model.tf);
-        gamma.levels[compare::FORENAME] == compare::FORENAME_DIFFERENT
-            && !matches!(gamma.levels[compare::ALIASES], 1 | 2)
+        let distinct = gamma.levels[compare::FORENAME] == compare::FORENAME_DIFFERENT
+            && !matches!(gamma.levels[compare::ALIASES], 1 | 2);
+        distinct || self.table.weight(&gamma) < link_weight
     }
 }
 
