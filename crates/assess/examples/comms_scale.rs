@@ -580,12 +580,7 @@ fn generate(n: u64, seed: u64, dir: &Path, gz: bool) {
 }
 
 fn peak_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
+    test_support::process::peak_rss_kib() as f64 / 1024.0
 }
 
 /// Runs each query over the store (table `comms`) and prints its time, rows and the
@@ -608,7 +603,7 @@ fn probe(store: &Path, queries: &[String]) {
         .expect("register");
         for sql in queries {
             let started = Instant::now();
-            let cpu = cpu_secs();
+            let cpu = test_support::process::cpu_seconds();
             if let Some(set) = sql.strip_prefix("SET ") {
                 ctx.sql(&format!("SET {set}")).await.expect("set");
                 continue;
@@ -625,28 +620,12 @@ fn probe(store: &Path, queries: &[String]) {
             println!(
                 "{:.3}s (cpu {:.2}s) {rows} rows, peak {:.0} MiB: {}",
                 started.elapsed().as_secs_f64(),
-                cpu_secs() - cpu,
+                test_support::process::cpu_seconds() - cpu,
                 peak_mib(),
                 sql.chars().take(100).collect::<String>()
             );
         }
     });
-}
-
-/// CPU time of this process so far (user and system), seconds.
-fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // The fields after the command name (which is in parentheses and may hold spaces).
-    let rest = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn main() {

@@ -2,8 +2,10 @@
 //! against the world's truth, deconfliction recall, time and peak memory.
 //!
 //! `cargo bench -p resolve --bench quality -- [--size small|medium|large] [--seed N]
-//! [--nominals N] [--world DIR]`. With `--world` an existing world is read (and not
-//! generated). This is the only place, with the tests, where a world's truth is read.
+//! [--nominals N] [--world DIR] [--refine-block-size N] [--rules]`. With `--world` an existing
+//! world is read (and not generated). `--rules` resolves nothing: it prints, for each person
+//! blocking rule, the candidate pairs it gives, how many are one true person, and how many
+//! only it gives. This is the only place, with the tests, where a world's truth is read.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -22,6 +24,7 @@ fn main() {
     if args.iter().any(|a| a == "--list") {
         return;
     }
+    let rules_only = args.iter().any(|a| a == "--rules");
     let size: world::Size =
         value("--size").map_or(world::Size::Medium, |s| s.parse().expect("size"));
     let seed: u64 = value("--seed").map_or(1, |s| s.parse().expect("seed"));
@@ -63,6 +66,14 @@ fn main() {
     );
 
     let mut settings = Settings::default();
+    if let Some(v) = value("--refine-block-size") {
+        settings.refine_block_size = v.parse().expect("a size");
+    }
+    if rules_only {
+        let truth = score::read_persons(&world_dir).expect("truth/persons.csv");
+        print_rules(&input, &truth, &settings);
+        return;
+    }
     if let Some(v) = value("--match-threshold") {
         settings.match_threshold = v.parse().expect("probability");
     }
@@ -334,6 +345,113 @@ fn show_person(
             })
             .collect();
         println!("{i:>3} {}", row.join(""));
+    }
+}
+
+/// Prints, for each person blocking rule, how many candidate profile pairs it gives (blocks
+/// over their caps left out, as the resolver leaves them), how many of those are the same true
+/// person, and how many same-person pairs no other rule gives: what each rule costs and what
+/// dropping it would lose. Diagnostic output only.
+fn print_rules(input: &Input, truth: &score::Truth, settings: &Settings) {
+    use resolve::persons::{PersonIndex, blocking};
+    use rustc_hash::FxHashMap;
+    let mut index = PersonIndex::default();
+    index.add(&input.persons);
+    let live = index.live();
+    // The true person of each profile (its first record's).
+    let mut person_of: FxHashMap<u32, &str> = FxHashMap::default();
+    for (r, key) in index.records.iter().enumerate() {
+        let name = (
+            key.force.to_string(),
+            key.period.to_string(),
+            key.reference.clone(),
+        );
+        if let Some(id) = truth.get(&name) {
+            person_of
+                .entry(index.record_profile[r])
+                .or_insert(id.as_str());
+        }
+    }
+    let mut blocks: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    let keys: Vec<Vec<(u8, u64, u64)>> = live
+        .iter()
+        .map(|&p| blocking::rule_keys(&index.profiles[p as usize]))
+        .collect();
+    for (&p, keys) in live.iter().zip(&keys) {
+        for &(_, k, narrow) in keys {
+            for k in [k, narrow].into_iter().filter(|&k| k != 0) {
+                let members = blocks.entry(k).or_default();
+                if members.last() != Some(&p) {
+                    members.push(p);
+                }
+            }
+        }
+    }
+    // The resolver's choice of block for each key, from each profile's side.
+    let cap = |k: u64| {
+        if k & resolve::blocking::BROAD != 0 {
+            settings.max_broad_block_size
+        } else {
+            settings.max_block_size
+        }
+    };
+    let mut rules_of: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let mut oversized: FxHashMap<u8, usize> = FxHashMap::default();
+    for (&p, keys) in live.iter().zip(&keys) {
+        for &(rule, k, narrow) in keys {
+            let block = &blocks[&k];
+            let chosen = if narrow != 0 && block.len() > settings.refine_block_size {
+                narrow
+            } else {
+                k
+            };
+            let members = &blocks[&chosen];
+            // A refined rule's broad block is used only while it is small.
+            let within = (narrow != 0 && chosen == k) || members.len() <= cap(chosen);
+            if !within {
+                *oversized.entry(rule).or_default() += 1;
+                continue;
+            }
+            for &q in members.iter().filter(|&&q| q > p) {
+                *rules_of.entry((p, q)).or_default() |= 1 << rule;
+            }
+        }
+    }
+    let same = |a: u32, b: u32| match (person_of.get(&a), person_of.get(&b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    };
+    let mut rows: FxHashMap<u8, (u64, u64, u64, u64)> = FxHashMap::default();
+    let (mut total, mut total_true) = (0u64, 0u64);
+    for (&(a, b), &mask) in &rules_of {
+        let is_same = same(a, b);
+        total += 1;
+        total_true += u64::from(is_same);
+        for rule in 0..32u8 {
+            if mask & (1 << rule) != 0 {
+                let row = rows.entry(rule).or_default();
+                row.0 += 1;
+                row.1 += u64::from(is_same);
+                if mask == 1 << rule {
+                    row.2 += 1;
+                    row.3 += u64::from(is_same);
+                }
+            }
+        }
+    }
+    println!(
+        "{} live profiles; {total} candidate pairs, {total_true} of them the same person",
+        live.len()
+    );
+    println!(
+        "rule      pairs   same person   only this rule   of them same   profiles' keys over the caps"
+    );
+    let mut keys: Vec<u8> = rows.keys().copied().collect();
+    keys.sort_unstable();
+    for rule in keys {
+        let (n, t, only, only_true) = rows[&rule];
+        let over = oversized.get(&rule).copied().unwrap_or_default();
+        println!("{rule:>4} {n:>10} {t:>13} {only:>16} {only_true:>14}   {over}");
     }
 }
 

@@ -27,6 +27,7 @@ use std::time::Instant;
 
 use model::{PartialDate, PhoneNumber, PncId, Postcode};
 use resolve::{EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Settings};
+use test_support::process::peak_rss_kib;
 
 /// The same allocator as the `crossline` binary, so the benchmark measures what users run.
 #[global_allocator]
@@ -146,16 +147,4 @@ fn parsed<T: std::str::FromStr>(value: Option<&str>, unread: &mut usize) -> Opti
     let parsed = value?.parse().ok();
     *unread += usize::from(parsed.is_none());
     parsed
-}
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }

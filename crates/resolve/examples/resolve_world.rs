@@ -26,6 +26,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 use resolve::{EntityKind, Input, PreviousIds, Settings};
+use test_support::process::{cpu_seconds, peak_rss_kib};
 
 /// The same allocator as the `crossline` binary, so the benchmark measures what users run.
 #[global_allocator]
@@ -59,14 +60,31 @@ fn main() -> Result<(), Box<dyn Error>> {
         &Settings::default(),
         &mut |stage, _, _| {
             if show_stages && last_stage != Some(stage) {
-                eprintln!("  {stage} at {:.3} s", resolving.elapsed().as_secs_f64());
+                eprintln!(
+                    "  {stage} at {:.3} s (processor time so far {:.3} s)",
+                    resolving.elapsed().as_secs_f64(),
+                    cpu_seconds()
+                );
                 last_stage = Some(stage);
             }
         },
     );
     let resolve_seconds = resolving.elapsed().as_secs_f64();
+    if show_stages {
+        let s = &resolution.stats;
+        eprintln!(
+            "  person profiles {}, pairs compared {}, links {}, oversized blocks {}; line pairs compared {}",
+            s.person_profiles,
+            s.person_pairs_compared,
+            s.person_links,
+            s.person_oversized_blocks,
+            s.line_pairs_compared
+        );
+    }
     let records = input.persons.len();
-    drop(input);
+    // The process ends soon: its memory goes back to the operating system whole, rather than
+    // a million small allocations freed one by one.
+    std::mem::forget(input);
 
     let mut writer = csv::Writer::from_path(&out)?;
     writer.write_record(["record_id", "cluster_id"])?;
@@ -156,16 +174,4 @@ fn flatten(input: &Input, path: &Path) -> Result<(), Box<dyn Error>> {
     }
     writer.flush()?;
     Ok(())
-}
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
 }

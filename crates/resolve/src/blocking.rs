@@ -4,11 +4,22 @@
 //!
 //! Blocks larger than a cap are not expanded (they would cost the square of their size for
 //! pairs most of which are non-matches) and are counted, so a run can report them.
+//!
+//! A rule may also give a *refined* key: a broad key paired with a narrower one that adds a
+//! value to it (a date of birth, then the date and an initial). The broad block is used while
+//! it is small; past `refine_above` members its pairs come from the narrower block instead,
+//! so a rule keeps its full reach on small data and on small groups (a line with a handful of
+//! people), and narrows itself only where its block has grown into strangers (a line with
+//! hundreds of customers, a date of birth shared by a national population). Every member of
+//! a narrow block is in its broad block, and both members of a pair see the same broad block,
+//! so the choice is the same from either side.
 //! This module knows nothing of what the keys mean: the person and line modules make them.
 
 use std::hash::{Hash, Hasher};
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
+use smallvec::SmallVec;
 
 /// The bit marking the key of a broad rule (one that groups on little, e.g. a name's sound
 /// or a date of birth alone), whose blocks get a smaller cap.
@@ -22,12 +33,22 @@ pub fn key(rule: u8, parts: &[&dyn BlockPart]) -> u64 {
     for part in parts {
         part.feed(&mut hasher);
     }
-    hasher.finish() & !BROAD
+    // Never 0, which stands for "no narrow key" in a refined pair.
+    (hasher.finish() & !(BROAD | REFINABLE)).max(1)
 }
 
 /// `key` marked as the key of a broad rule.
 pub fn broad(key: u64) -> u64 {
     key | BROAD
+}
+
+/// The bit marking the broad key of a refined pair (see the module's introduction), whose
+/// block is never skipped as oversized: past its size its narrow key stands in for it.
+pub const REFINABLE: u64 = 1 << 62;
+
+/// `key` marked as the broad key of a refined pair.
+pub fn refinable(key: u64) -> u64 {
+    key | REFINABLE
 }
 
 /// The cap of a key's block: `broad_cap` for broad keys, `cap` otherwise.
@@ -47,21 +68,79 @@ impl<T: Hash + ?Sized> BlockPart for T {
     }
 }
 
-/// Block key → members (node numbers, ascending as inserted in order).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Block key → members (node numbers, ascending as inserted in order), in shards by key, so
+/// that many nodes can be added with the shards filled side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockIndex {
-    blocks: FxHashMap<u64, Vec<u32>>,
+    shards: Vec<FxHashMap<u64, Members>>,
+}
+
+impl Default for BlockIndex {
+    fn default() -> BlockIndex {
+        BlockIndex {
+            shards: vec![FxHashMap::default(); SHARDS],
+        }
+    }
+}
+
+/// A block's members: most blocks hold a few profiles, kept in the map's entry itself (no
+/// allocation of their own, and one memory access fewer to read them).
+type Members = SmallVec<[u32; 4]>;
+
+/// How many shards an index has.
+const SHARDS: usize = 8;
+
+fn shard_of(k: u64) -> usize {
+    // The low bits of a key are its hash's (the flags are the top bits).
+    (k as usize) % SHARDS
 }
 
 impl BlockIndex {
     /// Adds `node` under each of `keys`.
     pub fn insert(&mut self, node: u32, keys: &[u64]) {
         for &k in keys {
-            let members = self.blocks.entry(k).or_default();
-            if members.last() != Some(&node) {
-                members.push(node);
+            self.push(k, node);
+        }
+    }
+
+    /// Adds `node` under each of its refined keys: `(broad, narrow)` pairs (the broad key made
+    /// with [`refinable`]), or `(key, 0)` for a key that is not refined.
+    pub fn insert_refined(&mut self, node: u32, keys: &[(u64, u64)]) {
+        for &(k, narrow) in keys {
+            self.push(k, node);
+            if narrow != 0 {
+                self.push(narrow, node);
             }
         }
+    }
+
+    /// Adds each of `nodes` under its refined keys (`keys[i]` for `nodes[i]`), the shards
+    /// filled in parallel.
+    pub fn insert_all_refined(&mut self, nodes: &[u32], keys: &[Vec<(u64, u64)>]) {
+        self.shards
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(s, shard)| {
+                for (&node, keys) in nodes.iter().zip(keys) {
+                    for &(k, narrow) in keys {
+                        for k in [k, narrow] {
+                            if k != 0 && shard_of(k) == s {
+                                push(shard, k, node);
+                            }
+                        }
+                    }
+                }
+            });
+    }
+
+    fn push(&mut self, k: u64, node: u32) {
+        push(&mut self.shards[shard_of(k)], k, node);
+    }
+
+    fn members(&self, k: u64) -> &[u32] {
+        self.shards[shard_of(k)]
+            .get(&k)
+            .map_or(&[][..], SmallVec::as_slice)
     }
 
     /// The nodes sharing a key with `node` (given its `keys`), restricted by `keep`, sorted and
@@ -71,45 +150,100 @@ impl BlockIndex {
         &self,
         node: u32,
         keys: &[u64],
-        (cap, broad_cap): (usize, usize),
+        caps: (usize, usize),
         keep: impl Fn(u32) -> bool,
         out: &mut Vec<u32>,
     ) {
         out.clear();
         for &k in keys {
-            let Some(members) = self.blocks.get(&k) else {
-                continue;
-            };
-            if members.len() > cap_of(k, cap, broad_cap) {
-                continue;
+            if let Some(members) = self.usable(k, caps) {
+                out.extend(members.iter().copied().filter(|&m| m != node && keep(m)));
             }
-            out.extend(members.iter().copied().filter(|&m| m != node && keep(m)));
         }
         out.sort_unstable();
         out.dedup();
     }
 
+    /// [`BlockIndex::candidates`] for refined keys (see the module's introduction): a broad
+    /// key's block is used up to `refine_above` members, past that its narrow key's block
+    /// (itself under the caps). Only members numbered `from` or more are looked at (found by
+    /// bisection: members are ascending, nodes being added in ascending order).
+    #[allow(clippy::too_many_arguments)]
+    pub fn candidates_refined(
+        &self,
+        node: u32,
+        keys: &[(u64, u64)],
+        caps: (usize, usize),
+        refine_above: usize,
+        from: u32,
+        keep: impl Fn(u32) -> bool,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
+        for &(k, narrow) in keys {
+            let members = if narrow == 0 {
+                self.usable(k, caps)
+            } else {
+                let broad = self.members(k);
+                if broad.len() <= refine_above {
+                    Some(broad)
+                } else {
+                    self.usable(narrow, caps)
+                }
+            };
+            if let Some(members) = members {
+                let members = &members[members.partition_point(|&m| m < from)..];
+                out.extend(members.iter().copied().filter(|&m| m != node && keep(m)));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// The block of `k` if it is within its cap.
+    fn usable(&self, k: u64, (cap, broad_cap): (usize, usize)) -> Option<&[u32]> {
+        let members = self.members(k);
+        (members.len() <= cap_of(k, cap, broad_cap)).then_some(members)
+    }
+
     /// How many blocks hold more than `cap` members (`broad_cap` for broad keys), and so were
-    /// skipped.
+    /// skipped (the broad keys of refined pairs, which are replaced rather than skipped, are
+    /// not counted).
     pub fn oversized(&self, (cap, broad_cap): (usize, usize)) -> usize {
-        self.blocks
+        self.shards
             .iter()
-            .filter(|(k, m)| m.len() > cap_of(**k, cap, broad_cap))
+            .flatten()
+            .filter(|(k, m)| **k & REFINABLE == 0 && m.len() > cap_of(**k, cap, broad_cap))
             .count()
     }
 
-    /// Every block's members, for training on a single rule.
-    pub fn blocks(&self) -> impl Iterator<Item = &[u32]> {
-        self.blocks.values().map(Vec::as_slice)
+    /// Whether the index holds no block.
+    pub fn is_empty(&self) -> bool {
+        self.shards.iter().all(FxHashMap::is_empty)
     }
 
-    /// The block's members, sorted by key for a deterministic order.
+    /// Every block's members, sorted by key for a deterministic order (for training on a
+    /// single rule).
     pub fn sorted_blocks(&self) -> Vec<&[u32]> {
-        let mut keys: Vec<&u64> = self.blocks.keys().collect();
-        keys.sort_unstable();
-        keys.into_iter()
-            .map(|k| self.blocks[k].as_slice())
-            .collect()
+        let mut blocks: Vec<(u64, &[u32])> = self
+            .shards
+            .iter()
+            .flatten()
+            .map(|(&k, m)| (k, m.as_slice()))
+            .collect();
+        blocks.sort_unstable_by_key(|b| b.0);
+        blocks.into_iter().map(|b| b.1).collect()
+    }
+}
+
+fn push(shard: &mut FxHashMap<u64, Members>, k: u64, node: u32) {
+    let members = shard.entry(k).or_default();
+    if members.last() != Some(&node) {
+        debug_assert!(
+            members.last().is_none_or(|&m| m < node),
+            "invariant: nodes are added in ascending order"
+        );
+        members.push(node);
     }
 }
 
@@ -142,5 +276,44 @@ mod tests {
         assert!(out.is_empty());
         index.candidates(0, &[wide], (2, 4), |_| true, &mut out);
         assert_eq!(out, vec![1, 2]);
+    }
+
+    #[test]
+    fn a_refined_key_keeps_its_broad_block_while_small_and_narrows_past_it() {
+        let broad_key = refinable(key(8, &[&"1990-01-01"]));
+        let narrow = |letter: &str| broad(key(8, &[&"1990-01-01", &letter]));
+        // Nodes 0..4: four profiles with one date of birth, two initials.
+        let keys: Vec<Vec<(u64, u64)>> = ["s", "s", "t", "t"]
+            .iter()
+            .map(|l| vec![(broad_key, narrow(l))])
+            .collect();
+        let nodes = [0, 1, 2, 3];
+        let mut one_by_one = BlockIndex::default();
+        for (&n, k) in nodes.iter().zip(&keys) {
+            one_by_one.insert_refined(n, k);
+        }
+        let mut at_once = BlockIndex::default();
+        at_once.insert_all_refined(&nodes, &keys);
+        assert_eq!(one_by_one, at_once);
+        let mut out = Vec::new();
+        // Small enough: the whole block.
+        at_once.candidates_refined(0, &keys[0], (400, 50), 4, 0, |_| true, &mut out);
+        assert_eq!(out, vec![1, 2, 3]);
+        // Past the size: only the narrow block, from either side alike.
+        at_once.candidates_refined(0, &keys[0], (400, 50), 3, 0, |_| true, &mut out);
+        assert_eq!(out, vec![1]);
+        at_once.candidates_refined(3, &keys[3], (400, 50), 3, 0, |_| true, &mut out);
+        assert_eq!(out, vec![2]);
+        // A narrow block over its own cap is skipped like any other.
+        at_once.candidates_refined(0, &keys[0], (400, 1), 3, 0, |_| true, &mut out);
+        assert!(out.is_empty());
+        // Only the members from a number on.
+        at_once.candidates_refined(1, &keys[1], (400, 50), 4, 2, |_| true, &mut out);
+        assert_eq!(out, vec![2, 3]);
+        at_once.candidates_refined(0, &keys[0], (400, 1), 3, 0, |_| true, &mut out);
+        assert!(out.is_empty());
+        // The broad block of a refined rule is not counted as oversized: it was replaced.
+        assert_eq!(at_once.oversized((400, 1)), 2);
+        assert_eq!(at_once.sorted_blocks().len(), 3);
     }
 }

@@ -57,13 +57,22 @@ impl PreviousIds {
 /// An id minted from text: the kind's letter, a dash and the first `digits` hexadecimal digits
 /// of the text's SHA-256.
 pub fn mint(kind: EntityKind, text: &str, digits: usize) -> EntityId {
-    let hash = Sha256::digest(format!("{}:{text}", kind.as_str()).as_bytes());
-    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-    EntityId(format!(
-        "{}-{}",
-        kind.prefix(),
-        &hex[..digits.min(hex.len())]
-    ))
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hash = Sha256::new()
+        .chain_update(kind.as_str())
+        .chain_update(":")
+        .chain_update(text)
+        .finalize();
+    let digits = digits.min(2 * hash.len());
+    let mut id = String::with_capacity(kind.prefix().len() + 1 + digits);
+    id.push_str(kind.prefix());
+    id.push('-');
+    for i in 0..digits {
+        let byte = hash[i / 2];
+        let nibble = if i % 2 == 0 { byte >> 4 } else { byte & 15 };
+        id.push(char::from(HEX[usize::from(nibble)]));
+    }
+    EntityId(id)
 }
 
 /// Ids for `clusters` (each sorted, non-empty) of `kind`, keeping previous ids where most

@@ -292,10 +292,15 @@ pub fn address_line(text: &str) -> AddressLine {
 /// The words of an address after its first line (district, town, county, a foreign postcode),
 /// sorted and without repeats: `12 High St, Headingley, Leeds` → `headingley`, `leeds`.
 pub fn address_locality(text: &str) -> Vec<String> {
-    let mut words = address_split(text).1;
+    address_parts(text).1
+}
+
+/// [`address_line`] and [`address_locality`] of one address, split once.
+pub fn address_parts(text: &str) -> (AddressLine, Vec<String>) {
+    let (line, mut words) = address_split(text);
     words.sort();
     words.dedup();
-    words
+    (line, words)
 }
 
 /// The first line and the words of the rest.

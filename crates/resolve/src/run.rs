@@ -5,6 +5,7 @@
 //!
 //! This module sequences stages; the stages themselves live in their own modules.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cluster;
@@ -18,6 +19,61 @@ use crate::persons::{self, PersonIndex, PersonLinkage, PersonModel};
 use crate::places;
 use crate::resolution::{Entity, Models, Resolution, ReviewItem, State, Stats};
 use crate::settings::{Progress, Settings, Stage};
+
+/// The person entity (cluster) of each live nominal record, by return (`persons::slot`) and
+/// reference: the returns' maps are built side by side.
+fn nominals_by_return<'a>(
+    index: &'a PersonIndex,
+    cluster_of_profile: &[u32],
+) -> FxHashMap<u64, FxHashMap<&'a str, u32>> {
+    let mut records: Vec<(u64, u32, u32)> = index
+        .profile_records
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(p, records)| {
+            records.iter().map(move |&r| {
+                let key = &index.records[r as usize];
+                (
+                    persons::slot(&key.force, key.period),
+                    r,
+                    cluster_of_profile[p],
+                )
+            })
+        })
+        .collect();
+    records.par_sort_unstable();
+    records
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .map(|group| {
+            let refs = group
+                .iter()
+                .map(|&(_, r, c)| (index.records[r as usize].reference.as_str(), c))
+                .collect();
+            (group[0].0, refs)
+        })
+        .collect()
+}
+
+/// Blocks every live profile and compares each candidate pair once, first estimating the
+/// prior from the candidates when asked.
+fn compare_all(
+    index: &mut PersonIndex,
+    pm: &mut PersonModel,
+    estimate_prior: bool,
+    settings: &Settings,
+    progress: Progress<'_>,
+) {
+    let live = index.live();
+    let keys = persons::add_to_blocks(index, &live);
+    let pairs = persons::Pairs::Later;
+    if estimate_prior {
+        persons::estimate_prior(index, pm, &live, &keys, pairs, settings, progress);
+    }
+    let (n_compared, edges) =
+        persons::compare_candidates(index, pm, &live, &keys, pairs, settings, progress);
+    index.n_compared = n_compared;
+    index.edges = edges;
+}
 
 /// A full run: trains the models on `input`, then resolves it.
 pub fn resolve_full(
@@ -36,13 +92,7 @@ pub fn resolve_full(
         input.persons.len() as u64,
     );
     let mut pm = persons::train(&index, settings, progress);
-    let live = index.live();
-    persons::add_to_blocks(&mut index, &live);
-    persons::estimate_prior(&index, &mut pm, &live, &|p, q| q > p, settings, progress);
-    let (n_compared, edges) =
-        persons::compare_candidates(&index, &pm, &live, &|p, q| q > p, settings, progress);
-    index.n_compared = n_compared;
-    index.edges = edges;
+    compare_all(&mut index, &mut pm, true, settings, progress);
     finish(
         index,
         pm,
@@ -67,13 +117,8 @@ pub fn resolve_using(
 ) -> Resolution {
     let mut index = PersonIndex::default();
     index.add(&input.persons);
-    let live = index.live();
-    let pm = models.persons.clone();
-    persons::add_to_blocks(&mut index, &live);
-    let (n_compared, edges) =
-        persons::compare_candidates(&index, &pm, &live, &|p, q| q > p, settings, progress);
-    index.n_compared = n_compared;
-    index.edges = edges;
+    let mut pm = models.persons.clone();
+    compare_all(&mut index, &mut pm, false, settings, progress);
     finish(
         index,
         pm,
@@ -126,12 +171,13 @@ pub fn resolve_more(
     affected.extend(touched);
     let new_set: FxHashSet<u32> = created.iter().copied().collect();
     let pm = models.persons.clone();
-    persons::add_to_blocks(&mut index, &created);
+    let keys = persons::add_to_blocks(&mut index, &created);
     let (n_compared, edges) = persons::compare_candidates(
         &index,
         &pm,
         &created,
-        &|p, q| !new_set.contains(&q) || q > p,
+        &keys,
+        persons::Pairs::Kept(&|p, q| !new_set.contains(&q) || q > p),
         settings,
         progress,
     );
@@ -300,7 +346,7 @@ fn finish(
         }
     }
     let person_members: Vec<Vec<Member>> = person_clusters
-        .iter()
+        .par_iter()
         .map(|profiles| {
             let mut members: Vec<Member> = profiles
                 .iter()
@@ -317,13 +363,13 @@ fn finish(
 
     // Lines, using the people just resolved.
     progress(Stage::Lines, 0, 1);
-    let mut person_of: FxHashMap<&RecordKey, u32> = FxHashMap::default();
-    for (p, records) in index.profile_records.iter().enumerate() {
-        for &r in records {
-            person_of.insert(&index.records[r as usize], cluster_of_profile[p]);
-        }
-    }
-    let line_index = lines::index(&others.lines, &|k| person_of.get(k).copied());
+    let person_of = nominals_by_return(&index, &cluster_of_profile);
+    let line_index = lines::index(&others.lines, &|k, reference| {
+        person_of
+            .get(&persons::slot(&k.force, k.period))
+            .and_then(|refs| refs.get(reference))
+            .copied()
+    });
     drop(person_of);
     let (line_pairs, line_oversized) = lines::candidates(&line_index, settings);
     let lm = match line_model {

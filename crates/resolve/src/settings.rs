@@ -29,6 +29,12 @@ pub struct Settings {
     /// size such a block is mostly strangers, and the pairs that matter in it are found through
     /// the narrower rules. Default 50.
     pub max_broad_block_size: usize,
+    /// The size past which the block of a refined person rule (a name's sound with a year of
+    /// birth; a date of birth alone; a line's deal number or brand with a surname sound or a
+    /// year of birth) gives way to its narrower block, which adds the month of birth, an
+    /// initial or the forename's sound (see [`crate::persons::blocking`]). Small data and small
+    /// lines keep the whole block. Default 8.
+    pub refine_block_size: usize,
     /// Match probability a pair must reach to link two clusters. Default 0.9.
     pub match_threshold: f64,
     /// Mean evidence (log2 Bayes factor without the prior, each pair clamped to
@@ -65,6 +71,7 @@ impl Default for Settings {
             tf_adjustment_weight: 1.0,
             max_block_size: 400,
             max_broad_block_size: 50,
+            refine_block_size: 8,
             match_threshold: 0.9,
             cluster_evidence: 2.0,
             evidence_clamp: 10.0,

@@ -89,7 +89,14 @@ pub fn comparisons() -> Vec<ComparisonParams> {
     ]
 }
 
+/// Whether two sorted lists share a value.
 fn share_any<T: Ord>(a: &[T], b: &[T]) -> bool {
+    // Lists whose ranges do not overlap share nothing (people of one force's line are
+    // numbered close together), without walking them.
+    match (a.first(), a.last(), b.first(), b.last()) {
+        (Some(a0), Some(a1), Some(b0), Some(b1)) if a1 >= b0 && b1 >= a0 => {}
+        _ => return false,
+    }
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {

@@ -36,9 +36,14 @@ pub struct LineFeatures {
     pub people: Box<[u32]>,
 }
 
+/// The person entity of a nominal record, given the key of a record of its return and its
+/// reference.
+pub type PersonOf<'a> = dyn Fn(&RecordKey, &str) -> Option<u32> + Sync + 'a;
+
 impl LineFeatures {
-    /// Normalises one record; `person_of` gives the person entity of a nominal record.
-    pub fn of(line: &LineRecord, person_of: &dyn Fn(&RecordKey) -> Option<u32>) -> LineFeatures {
+    /// Normalises one record; `person_of` gives the person entity of a nominal record of the
+    /// line record's return (its key, and the nominal reference).
+    pub fn of(line: &LineRecord, person_of: &PersonOf<'_>) -> LineFeatures {
         let brand = normalise::brand(&line.line_name);
         let mut numbers: Vec<u64> = line.deal_numbers.iter().map(phone_digits).collect();
         numbers.sort_unstable();
@@ -55,13 +60,7 @@ impl LineFeatures {
         let mut people: Vec<u32> = line
             .nominal_refs
             .iter()
-            .filter_map(|n| {
-                person_of(&RecordKey::new(
-                    line.key.force.clone(),
-                    line.key.period,
-                    n.as_str(),
-                ))
-            })
+            .filter_map(|n| person_of(&line.key, n.as_str()))
             .collect();
         people.sort_unstable();
         people.dedup();

@@ -12,6 +12,7 @@
 pub mod compare;
 pub mod features;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::blocking::{BlockIndex, key};
@@ -26,7 +27,7 @@ use crate::persons::slot;
 use crate::sampling;
 use crate::settings::Settings;
 
-use features::{LineFeatures, LineTermFrequencies};
+use features::{LineFeatures, LineTermFrequencies, PersonOf};
 
 /// A trained line model.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +81,7 @@ pub struct LineIndex {
 }
 
 /// Builds line profiles; `person_of` gives the person entity of a nominal record.
-pub fn index(lines: &[LineRecord], person_of: &dyn Fn(&RecordKey) -> Option<u32>) -> LineIndex {
+pub fn index(lines: &[LineRecord], person_of: &PersonOf<'_>) -> LineIndex {
     let mut by_features: FxHashMap<LineFeatures, u32> = FxHashMap::default();
     let mut out = LineIndex {
         profiles: Vec::new(),
@@ -89,8 +90,11 @@ pub fn index(lines: &[LineRecord], person_of: &dyn Fn(&RecordKey) -> Option<u32>
         ranks: Vec::new(),
     };
     let mut first: Vec<&RecordKey> = Vec::new();
-    for (r, line) in lines.iter().enumerate() {
-        let f = LineFeatures::of(line, person_of);
+    let features: Vec<LineFeatures> = lines
+        .par_iter()
+        .map(|line| LineFeatures::of(line, person_of))
+        .collect();
+    for ((r, line), f) in lines.iter().enumerate().zip(features) {
         let p = *by_features.entry(f.clone()).or_insert_with(|| {
             out.profiles.push(f);
             out.profile_records.push(Vec::new());

@@ -1,5 +1,5 @@
 //! The person blocking rules: which profiles are compared. A pair is a candidate when it
-//! shares a key under any rule:
+//! shares a key under any rule (the list's numbers are not the rule numbers the code uses):
 //!
 //! 1. surname sound + year of birth + forename initial;
 //! 2. forename sound (nicknames mapped to the formal name) + year and month of birth;
@@ -22,18 +22,28 @@
 //! 15. a linked line's brand + surname sound, or + year of birth (a force that names the line
 //!     but not its number).
 //!
+//! Rules 1, 2, 8 and those of 11 and 15 on a surname sound or a year of birth are *refined*
+//! (see [`crate::blocking`]): where their block has grown past `Settings::refine_block_size`
+//! profiles, it gives way to a narrower one, adding the month of birth (1), the surname's
+//! initial (2), the initial of the surname or of the forename (8), the forename's initial or
+//! sound (11 and 15 with a surname sound), or the forename's initial (11 and 15 with a year
+//! of birth). A national population shares a date of birth by the dozen, and a deal line may be
+//! linked to hundreds of customers; a small force's return, or a line with a handful of
+//! people, keeps the whole block.
+//!
 //! The training sessions block on narrower single rules (`training_key`).
 
 use chrono::Datelike;
 use model::PartialDate;
 
-use crate::blocking::{broad, key};
+use crate::blocking::{broad, key, refinable};
 use crate::persons::features::PersonFeatures;
 
-/// The block keys of a profile.
-pub fn keys(p: &PersonFeatures) -> Vec<u64> {
-    let mut out = Vec::with_capacity(12);
-    each_key(p, |_, k| out.push(k));
+/// The block keys of a profile: `(key, 0)`, or `(broad, narrow)` for the refined rules (see
+/// [`crate::blocking`]).
+pub fn keys(p: &PersonFeatures) -> Vec<(u64, u64)> {
+    let mut out = Vec::with_capacity(16);
+    each_key(p, |_, k, narrow| out.push((k, narrow)));
     out.sort_unstable();
     out.dedup();
     out
@@ -41,9 +51,9 @@ pub fn keys(p: &PersonFeatures) -> Vec<u64> {
 
 /// The block keys of a profile with the number of the rule giving each (for measuring what
 /// each rule costs and finds).
-pub fn rule_keys(p: &PersonFeatures) -> Vec<(u8, u64)> {
-    let mut out = Vec::with_capacity(12);
-    each_key(p, |rule, k| out.push((rule, k)));
+pub fn rule_keys(p: &PersonFeatures) -> Vec<(u8, u64, u64)> {
+    let mut out = Vec::with_capacity(16);
+    each_key(p, |rule, k, narrow| out.push((rule, k, narrow)));
     out.sort_unstable();
     out.dedup();
     out
@@ -52,47 +62,65 @@ pub fn rule_keys(p: &PersonFeatures) -> Vec<(u8, u64)> {
 /// The broad rules (see [`crate::blocking::BROAD`]).
 const BROAD_RULES: [u8; 9] = [1, 2, 7, 8, 11, 13, 16, 19, 20];
 
-fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64)) {
-    let mut push = |rule: u8, k: u64| {
-        emit(
-            rule,
-            if BROAD_RULES.contains(&rule) {
-                broad(k)
-            } else {
-                k
-            },
-        );
+fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
+    // A key, or (with a narrow key) a refined rule's broad key and the narrow key standing in
+    // for it when its block is large.
+    let mut push = |rule: u8, k: u64, narrow: u64| {
+        if narrow != 0 {
+            emit(rule, refinable(k), broad(narrow));
+        } else if BROAD_RULES.contains(&rule) {
+            emit(rule, broad(k), 0);
+        } else {
+            emit(rule, k, 0);
+        }
     };
     let surname_code = p.surname_code[0];
     let forename_code = p.forename_code[0];
+    // The initials of the surname and the first forename, as one set (names swapped between
+    // records keep them): a large block of one date of birth is narrowed by one of them, which
+    // a misspelling or a nickname rarely changes both of.
+    let initials = initials(p);
     if let Some(dob) = p.dob {
         if let (true, Some(initial)) = (surname_code != 0, p.first_forename().bytes().next()) {
-            push(1, key(1, &[&surname_code, &dob.year(), &initial]));
+            let k = key(1, &[&surname_code, &dob.year(), &initial]);
+            push(
+                1,
+                k,
+                key(1, &[&surname_code, &dob.year(), &initial, &dob.month()]),
+            );
         }
         if let (Some(month), true) = (dob.month(), forename_code != 0) {
-            push(2, key(2, &[&forename_code, &dob.year(), &month]));
+            let k = key(2, &[&forename_code, &dob.year(), &month]);
+            push(
+                2,
+                k,
+                key(2, &[&forename_code, &dob.year(), &month, &initials[0]]),
+            );
         }
         if let PartialDate::Full(date) = dob {
-            push(8, key(8, &[&date.num_days_from_ce()]));
+            let day = date.num_days_from_ce();
+            for letter in initials.into_iter().flatten() {
+                push(8, key(8, &[&day]), key(8, &[&day, &letter]));
+            }
         }
     }
     if let Some(pnc) = &p.pnc {
-        push(3, key(3, &[&&**pnc]));
+        push(3, key(3, &[&&**pnc]), 0);
     }
     for phone in p.phones.iter() {
-        push(4, key(4, &[phone]));
+        push(4, key(4, &[phone]), 0);
     }
     if let (Some(postcode), Some(initial)) = (&p.postcode, p.surname.bytes().next()) {
-        push(5, key(5, &[&&**postcode, &initial]));
+        push(5, key(5, &[&&**postcode, &initial]), 0);
     }
     for alias in p.aliases.iter() {
-        push(6, key(6, &[&&**alias]));
+        push(6, key(6, &[&&**alias]), 0);
         if surname_code != 0 {
-            push(16, key(16, &[&&**alias, &surname_code]));
+            push(16, key(16, &[&&**alias, &surname_code]), 0);
         }
     }
     if surname_code != 0 && !p.first_forename().is_empty() {
-        push(16, key(16, &[&p.first_forename(), &surname_code]));
+        push(16, key(16, &[&p.first_forename(), &surname_code]), 0);
     }
     if surname_code != 0 && forename_code != 0 {
         let (lo, hi) = if surname_code <= forename_code {
@@ -100,44 +128,69 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64)) {
         } else {
             (forename_code, surname_code)
         };
-        push(7, key(7, &[&lo, &hi]));
+        push(7, key(7, &[&lo, &hi]), 0);
     }
     for id in p.other_ids.iter() {
-        push(14, key(14, &[&&**id]));
+        push(14, key(14, &[&&**id]), 0);
     }
     if let Some(line) = p.address.as_ref().filter(|l| !l.numbers.is_empty()) {
-        push(17, key(17, &[&line.text]));
+        push(17, key(17, &[&line.text]), 0);
     }
     if p.postcode.is_none() && !p.surname.is_empty() {
         for word in p.locality.iter() {
-            push(18, key(18, &[&&*p.surname, &&**word]));
+            push(18, key(18, &[&&*p.surname, &&**word]), 0);
         }
     }
-    push(9, key(9, &[&p.force, &&*p.reference]));
+    push(9, key(9, &[&p.force, &&*p.reference]), 0);
     if let Some(postcode) = &p.postcode {
-        push(10, key(10, &[&&**postcode]));
+        push(10, key(10, &[&&**postcode]), 0);
     }
     // A brand is written where the deal number is not known: brand + surname sound, or +
     // year of birth, ties a person to a line by name in another force's return.
+    // A line may be linked to hundreds of people (its customers): where its block is large,
+    // its rules are narrowed by the forename, as its initial or its sound (a nickname keeps
+    // the formal name's sound; a misspelling rarely changes both).
+    let given = [
+        (
+            1u8,
+            u32::from(p.first_forename().bytes().next().unwrap_or(0)),
+        ),
+        (2u8, forename_code),
+    ];
     for brand in p.line_brands.iter() {
         if surname_code != 0 {
-            push(19, key(19, &[&&**brand, &surname_code]));
+            let k = key(19, &[&&**brand, &surname_code]);
+            for g in given {
+                push(19, k, key(19, &[&&**brand, &surname_code, &g]));
+            }
         }
         if let Some(dob) = p.dob {
-            push(20, key(20, &[&&**brand, &dob.year()]));
+            let k = key(20, &[&&**brand, &dob.year()]);
+            push(20, k, key(20, &[&&**brand, &dob.year(), &given[0]]));
         }
     }
     for number in p.line_numbers.iter() {
         if surname_code != 0 {
-            push(11, key(11, &[number, &surname_code]));
+            let k = key(11, &[number, &surname_code]);
+            for g in given {
+                push(11, k, key(11, &[number, &surname_code, &g]));
+            }
         }
         for alias in p.aliases.iter() {
-            push(12, key(12, &[number, &&**alias]));
+            push(12, key(12, &[number, &&**alias]), 0);
         }
         if let Some(dob) = p.dob {
-            push(13, key(13, &[number, &dob.year()]));
+            let k = key(13, &[number, &dob.year()]);
+            push(13, k, key(13, &[number, &dob.year(), &given[0]]));
         }
     }
+}
+
+/// The distinct initials of the surname and the first forename (0 for a missing name).
+fn initials(p: &PersonFeatures) -> [Option<u8>; 2] {
+    let s = p.surname.bytes().next().unwrap_or(0);
+    let f = p.first_forename().bytes().next().unwrap_or(0);
+    [Some(s), (f != s).then_some(f)]
 }
 
 /// The rules of the training sessions.

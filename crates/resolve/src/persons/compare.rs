@@ -222,7 +222,12 @@ pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencie
         _ => 0,
     };
     gamma.levels[SAME_REF] = if a.force == b.force {
-        same_ref(a.force, &a.reference, b.force, &b.reference)
+        // The hashes tell most references apart without reading them.
+        if a.reference_hash == b.reference_hash && a.reference == b.reference {
+            1
+        } else {
+            2
+        }
     } else {
         0
     };
@@ -556,17 +561,15 @@ fn address(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
         _ if a.district_key == b.district_key => Part::Near,
         _ => Part::Different,
     };
-    // The hashes tell most pairs apart without reading the texts.
+    // The hashes tell most pairs apart without reading the texts (or even the lines: a
+    // missing line has the hash 0).
     let (ha, hb) = (a.address_hashes, b.address_hashes);
-    let line = match (&a.address, &b.address) {
-        (Some(x), Some(y)) if ha.0 == hb.0 && x.text == y.text => Part::Exact,
-        (Some(x), Some(y))
-            if ha.1 == hb.1 && x.numbers == y.numbers && jaro_winkler(&x.text, &y.text) >= 0.88 =>
-        {
-            Part::Near
-        }
-        (Some(_), Some(_)) => Part::Different,
-        _ => Part::Missing,
+    let line = if ha.0 == 0 || hb.0 == 0 {
+        Part::Missing
+    } else if ha.0 != hb.0 && ha.1 != hb.1 {
+        Part::Different
+    } else {
+        address_line(a, b, ha, hb)
     };
     use Part::*;
     match (postcode, line) {
@@ -577,6 +580,20 @@ fn address(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
         (Missing | Near, Near) => 4,
         (Near, Missing | Different) => 5,
         _ => 6,
+    }
+}
+
+/// The first lines of two addresses that both have one, whose hashes do not tell them apart.
+fn address_line(a: &PersonFeatures, b: &PersonFeatures, ha: (u64, u64), hb: (u64, u64)) -> Part {
+    match (&a.address, &b.address) {
+        (Some(x), Some(y)) if ha.0 == hb.0 && x.text == y.text => Part::Exact,
+        (Some(x), Some(y))
+            if ha.1 == hb.1 && x.numbers == y.numbers && jaro_winkler(&x.text, &y.text) >= 0.88 =>
+        {
+            Part::Near
+        }
+        (Some(_), Some(_)) => Part::Different,
+        _ => Part::Missing,
     }
 }
 

@@ -54,15 +54,18 @@ pub struct PersonFeatures {
     pub gender: Option<Gender>,
     /// Whether the surname has more than one word.
     pub double_barrelled: bool,
-    /// Hashes of the first line's text and of its numbers (0 when there is none).
-    pub address_hashes: (u64, u64),
-    /// Hash of the PNC id (0 when none).
-    pub pnc_hash: u64,
-    /// Masks of `phones`, `line_numbers` and `line_brands` (0 when empty).
-    pub masks: [u64; 3],
     /// How many forenames, street names, other ids and locality words there are (at most
     /// 255 counted).
     pub counts: [u8; 4],
+    /// Hashes of the first line's text and of its numbers (both 0 when there is none, the
+    /// first never 0 otherwise).
+    pub address_hashes: (u64, u64),
+    /// Hash of the PNC id (0 when none).
+    pub pnc_hash: u64,
+    /// Hash of the force's reference.
+    pub reference_hash: u64,
+    /// Masks of `phones`, `line_numbers` and `line_brands` (0 when empty).
+    pub masks: [u64; 3],
     /// The force's reference.
     pub reference: Text,
     /// Surname words separated by single spaces (for double-barrelled names).
@@ -87,6 +90,26 @@ pub struct PersonFeatures {
     pub line_numbers: Box<[u64]>,
     /// Normalised brands of those lines, sorted.
     pub line_brands: Box<[Box<str>]>,
+}
+
+/// A normalised address: its first line (none when empty) and the words of the rest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    /// First line.
+    pub line: Option<AddressLine>,
+    /// The words of the rest, sorted.
+    pub locality: Box<[Box<str>]>,
+}
+
+impl Address {
+    /// Normalises an address's text.
+    pub fn of(text: &str) -> Address {
+        let (line, locality) = normalise::address_parts(text);
+        Address {
+            line: (!line.text.is_empty()).then_some(line),
+            locality: locality.into_iter().map(String::into_boxed_str).collect(),
+        }
+    }
 }
 
 /// Index of each list in [`PersonFeatures::counts`].
@@ -162,6 +185,13 @@ fn codes(name: &str) -> [u32; 2] {
 impl PersonFeatures {
     /// Normalises one record.
     pub fn of(record: &PersonRecord) -> PersonFeatures {
+        let address = record.address.as_deref().map(Address::of);
+        PersonFeatures::with_address(record, address.as_ref())
+    }
+
+    /// Normalises one record whose address (if any) is already normalised: records repeat
+    /// addresses, which are the costliest part to normalise.
+    pub fn with_address(record: &PersonRecord, address: Option<&Address>) -> PersonFeatures {
         let surname_tokens = record
             .surname
             .as_deref()
@@ -214,19 +244,10 @@ impl PersonFeatures {
             .collect();
         other_ids.sort();
         other_ids.dedup();
-        let address = record
-            .address
-            .as_deref()
-            .map(normalise::address_line)
-            .filter(|line| !line.text.is_empty());
-        let locality: Vec<Box<str>> = record
-            .address
-            .as_deref()
-            .map(normalise::address_locality)
-            .unwrap_or_default()
-            .into_iter()
-            .map(String::into_boxed_str)
-            .collect();
+        let (address, locality) = match address {
+            Some(a) => (a.line.clone(), a.locality.clone()),
+            None => (None, Box::default()),
+        };
         let mut line_numbers: Vec<u64> = record.line_numbers.iter().map(phone_digits).collect();
         line_numbers.sort_unstable();
         line_numbers.dedup();
@@ -262,7 +283,8 @@ impl PersonFeatures {
             double_barrelled: surname_tokens.len() > 1,
             address_hashes: address
                 .as_ref()
-                .map_or((0, 0), |a| (hash_of(&a.text), hash_of(&a.numbers))),
+                .map_or((0, 0), |a| (hash_of(&a.text) | 1, hash_of(&a.numbers))),
+            reference_hash: hash_of(record.key.reference.as_str()),
             pnc_hash: record
                 .pnc_id
                 .as_ref()
@@ -287,7 +309,7 @@ impl PersonFeatures {
             postcode: postcode.map(|p| p.as_str().into()),
             other_ids: other_ids.into_boxed_slice(),
             address,
-            locality: locality.into_boxed_slice(),
+            locality,
             line_numbers: line_numbers.into_boxed_slice(),
             line_brands: line_brands.into_boxed_slice(),
         }

@@ -29,7 +29,7 @@ use crate::sampling;
 use crate::settings::{Settings, Stage};
 
 use blocking::TrainingRule;
-use features::{PersonFeatures, PersonTermFrequencies};
+use features::{Address, PersonFeatures, PersonTermFrequencies};
 
 /// A trained person model: the Fellegi–Sunter parameters and the term frequencies.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +115,45 @@ fn value_hash(r: &PersonRecord) -> u64 {
     h.finish()
 }
 
+/// For each record, the first record of `records` holding the same values for everything the
+/// features depend on (itself when none before it does). Records are grouped by a hash of their
+/// values, the groups checked side by side.
+fn first_of_values(records: &[PersonRecord]) -> Vec<u32> {
+    let mut by_hash: Vec<(u64, u32)> = records
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| (value_hash(r), i as u32))
+        .collect();
+    by_hash.par_sort_unstable();
+    let groups: Vec<Vec<(u32, u32)>> = by_hash
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .map(|group| {
+            // Within a group (in record order), each record's first equal: nearly always the
+            // group's first record, since a hash rarely joins different values.
+            let mut firsts: Vec<u32> = Vec::new();
+            group
+                .iter()
+                .map(|&(_, i)| {
+                    let same = firsts
+                        .iter()
+                        .copied()
+                        .find(|&j| same_values(&records[j as usize], &records[i as usize]));
+                    let first = same.unwrap_or_else(|| {
+                        firsts.push(i);
+                        i
+                    });
+                    (i, first)
+                })
+                .collect()
+        })
+        .collect();
+    let mut first = vec![0u32; records.len()];
+    for (i, f) in groups.into_iter().flatten() {
+        first[i as usize] = f;
+    }
+    first
+}
+
 /// Whether two records hold the same values for everything their features depend on.
 fn same_values(a: &PersonRecord, b: &PersonRecord) -> bool {
     a.key.force == b.key.force
@@ -172,54 +211,72 @@ impl PersonIndex {
 
     /// Adds records; returns the profiles that gained records and those newly created.
     pub fn add(&mut self, records: &[PersonRecord]) -> (Vec<u32>, Vec<u32>) {
-        let mut touched = Vec::new();
-        let mut created = Vec::new();
         // A force repeats most records unchanged month after month: a record holding the same
         // values as an earlier one of this call (force and reference included) takes that
         // record's profile without being normalised again.
-        let hashes: Vec<u64> = records.par_iter().map(value_hash).collect();
-        let mut normalised: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-        let mut profile_of: Vec<u32> = Vec::with_capacity(records.len());
-        // In chunks, so that the features of records that turn out to repeat a profile are
-        // never all held at once.
-        for (chunk_no, chunk) in records.chunks(65_536).enumerate() {
-            let start = chunk_no * 65_536;
-            let repeats: Vec<Option<u32>> = (start..start + chunk.len())
-                .map(|i| {
-                    let earlier = normalised.entry(hashes[i]).or_default();
-                    let same = earlier
-                        .iter()
-                        .copied()
-                        .find(|&j| same_values(&records[j as usize], &records[i]));
-                    if same.is_none() {
-                        earlier.push(i as u32);
-                    }
-                    same
-                })
-                .collect();
-            let features: Vec<Option<PersonFeatures>> = chunk
-                .par_iter()
-                .zip(&repeats)
-                .map(|(record, repeat)| repeat.is_none().then(|| PersonFeatures::of(record)))
-                .collect();
-            for ((record, f), repeat) in chunk.iter().zip(features).zip(repeats) {
-                let profile = match (f, repeat) {
-                    (Some(f), _) => self.profile_of(f, &mut created),
-                    (None, Some(j)) => profile_of[j as usize],
-                    (None, None) => unreachable!("a record is normalised unless it repeats"),
-                };
-                profile_of.push(profile);
-                self.add_record(record, profile, &mut touched);
+        let first = first_of_values(records);
+        let distinct: Vec<u32> = (0..records.len() as u32)
+            .filter(|&i| first[i as usize] == i)
+            .collect();
+        // Each distinct address is normalised once.
+        let mut address_of: FxHashMap<&str, u32> = FxHashMap::default();
+        for &i in &distinct {
+            if let Some(a) = records[i as usize].address.as_deref() {
+                let n = address_of.len() as u32;
+                address_of.entry(a).or_insert(n);
             }
         }
-        touched.sort_unstable();
+        let mut texts: Vec<(&str, u32)> = address_of.iter().map(|(&a, &i)| (a, i)).collect();
+        texts.sort_unstable_by_key(|t| t.1);
+        let addresses: Vec<Address> = texts.par_iter().map(|t| Address::of(t.0)).collect();
+        drop(texts);
+        let features: Vec<(PersonFeatures, u64)> = distinct
+            .par_iter()
+            .map(|&i| {
+                let record = &records[i as usize];
+                let address = record
+                    .address
+                    .as_deref()
+                    .map(|a| &addresses[address_of[a] as usize]);
+                let f = PersonFeatures::with_address(record, address);
+                let fingerprint = f.fingerprint();
+                (f, fingerprint)
+            })
+            .collect();
+        drop(addresses);
+        // New profiles are numbered in the order that keeps similar ones next to each other
+        // in memory (`locality_key`): comparing a profile with its candidates then mostly
+        // reads memory that the comparisons of its neighbours have just read, and at a
+        // million records the comparisons are bound by memory latency.
+        let mut order: Vec<u32> = (0..features.len() as u32).collect();
+        order.par_sort_unstable_by_key(|&d| locality_key(&features[d as usize].0, d));
+        let mut features: Vec<Option<(PersonFeatures, u64)>> =
+            features.into_iter().map(Some).collect();
+        let mut profile_of_distinct = vec![0u32; distinct.len()];
+        let mut created = Vec::new();
+        for &d in &order {
+            let (f, fingerprint) = features[d as usize].take().expect("each taken once");
+            profile_of_distinct[d as usize] = self.profile_of(f, fingerprint, &mut created);
+        }
+        drop(features);
+        let mut distinct_of = vec![u32::MAX; records.len()];
+        for (d, &i) in distinct.iter().enumerate() {
+            distinct_of[i as usize] = d as u32;
+        }
+        let keys: Vec<RecordKey> = records.par_iter().map(|r| r.key.clone()).collect();
+        let mut touched = Vec::with_capacity(records.len());
+        for (i, key) in keys.into_iter().enumerate() {
+            let d = distinct_of[first[i] as usize];
+            self.add_record(key, profile_of_distinct[d as usize], &mut touched);
+        }
+        touched.par_sort_unstable();
         touched.dedup();
+        created.sort_unstable();
         (touched, created)
     }
 
     /// The profile with the features `f`, created if new.
-    fn profile_of(&mut self, f: PersonFeatures, created: &mut Vec<u32>) -> u32 {
-        let fingerprint = f.fingerprint();
+    fn profile_of(&mut self, f: PersonFeatures, fingerprint: u64, created: &mut Vec<u32>) -> u32 {
         let same = self
             .fingerprints
             .get(&fingerprint)
@@ -240,12 +297,12 @@ impl PersonIndex {
         }
     }
 
-    fn add_record(&mut self, record: &PersonRecord, profile: u32, touched: &mut Vec<u32>) {
+    fn add_record(&mut self, key: RecordKey, profile: u32, touched: &mut Vec<u32>) {
         let r = self.records.len() as u32;
-        self.records.push(record.key.clone());
+        let s = slot(&key.force, key.period);
+        self.records.push(key);
         self.record_profile.push(profile);
         self.profile_records[profile as usize].push(r);
-        let s = slot(&record.key.force, record.key.period);
         let slots = &mut self.slots[profile as usize];
         if let Err(at) = slots.binary_search(&s) {
             slots.insert(at, s);
@@ -314,6 +371,17 @@ impl PersonIndex {
             .max_by(|x, y| x.period.cmp(&y.period).then(y.cmp(x)))
             .expect("invariant: live profile")
     }
+}
+
+/// The order [`PersonIndex::add`] numbers new profiles in, and [`for_candidates`] visits them
+/// in.
+fn locality_key(f: &PersonFeatures, p: u32) -> (u32, Option<i32>, u32, u32) {
+    (
+        f.surname_code[0],
+        f.dob.map(|d| d.year()),
+        f.forename_code[0],
+        p,
+    )
 }
 
 /// Trains a person model on the live profiles of `index`.
@@ -400,35 +468,61 @@ pub fn keep_weight(settings: &Settings) -> f64 {
     weight_of(settings.review_band.0.min(settings.match_threshold))
 }
 
-/// Adds `nodes` to the blocking index.
-pub fn add_to_blocks(index: &mut PersonIndex, nodes: &[u32]) {
-    let keys: Vec<Vec<u64>> = nodes
-        .par_iter()
-        .map(|&p| blocking::keys(&index.profiles[p as usize]))
-        .collect();
-    for (&p, k) in nodes.iter().zip(&keys) {
-        index.blocks.insert(p, k);
+/// The block keys of the nodes just added to the blocking index, kept for the comparisons
+/// that follow (which would otherwise make them again).
+#[derive(Debug, Default)]
+pub struct NodeKeys {
+    position: Vec<u32>,
+    keys: Vec<Vec<(u64, u64)>>,
+}
+
+impl NodeKeys {
+    /// The keys of `node`, if it was added.
+    fn get(&self, node: u32) -> Option<&[(u64, u64)]> {
+        let i = *self.position.get(node as usize)?;
+        self.keys.get(i as usize).map(Vec::as_slice)
     }
 }
 
-/// Calls `visit` with each candidate pair of every `node` (those `keep` allows), in parallel
+/// Adds `nodes` to the blocking index; returns their keys.
+pub fn add_to_blocks(index: &mut PersonIndex, nodes: &[u32]) -> NodeKeys {
+    let keys: Vec<Vec<(u64, u64)>> = nodes
+        .par_iter()
+        .map(|&p| blocking::keys(&index.profiles[p as usize]))
+        .collect();
+    index.blocks.insert_all_refined(nodes, &keys);
+    let mut position = vec![u32::MAX; index.profiles.len()];
+    for (i, &p) in nodes.iter().enumerate() {
+        position[p as usize] = i as u32;
+    }
+    NodeKeys { position, keys }
+}
+
+/// Which candidate pairs of a node are compared.
+#[derive(Clone, Copy)]
+pub enum Pairs<'a> {
+    /// Each pair once: a node with the candidates numbered after it.
+    Later,
+    /// Those the function allows (node, candidate).
+    Kept(&'a (dyn Fn(u32, u32) -> bool + Sync)),
+}
+
+/// Calls `visit` with each candidate pair of every `node` (those `pairs` allows), in parallel
 /// over chunks of nodes, and gathers what the visits return, in an order of the nodes that
 /// keeps similar profiles together (not the order given): consecutive nodes then share most
 /// candidates, whose profiles are still in the processor's cache.
 fn for_candidates<T: Send>(
     index: &PersonIndex,
     nodes: &[u32],
-    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+    node_keys: &NodeKeys,
+    pairs: Pairs<'_>,
     settings: &Settings,
     progress: crate::settings::Progress<'_>,
     visit: &(dyn Fn(u32, &[u32]) -> T + Sync),
 ) -> Vec<T> {
     let total = nodes.len() as u64;
     let mut order = nodes.to_vec();
-    order.par_sort_unstable_by_key(|&p| {
-        let f = &index.profiles[p as usize];
-        (f.surname_code[0], f.dob.map(|d| d.year()), p)
-    });
+    order.par_sort_unstable_by_key(|&p| locality_key(&index.profiles[p as usize], p));
     // Which profiles are live, compactly (read for every member of every block).
     let live: Vec<bool> = (0..index.profiles.len() as u32)
         .map(|q| index.is_live(q))
@@ -439,14 +533,36 @@ fn for_candidates<T: Send>(
         let results: Vec<T> = chunk
             .par_iter()
             .map_init(Vec::new, |candidates, &p| {
-                let keys = blocking::keys(&index.profiles[p as usize]);
-                index.blocks.candidates(
-                    p,
-                    &keys,
-                    (settings.max_block_size, settings.max_broad_block_size),
-                    |q| keep(p, q) && live[q as usize],
-                    candidates,
-                );
+                let made;
+                let keys = match node_keys.get(p) {
+                    Some(keys) => keys,
+                    None => {
+                        made = blocking::keys(&index.profiles[p as usize]);
+                        &made
+                    }
+                };
+                let caps = (settings.max_block_size, settings.max_broad_block_size);
+                let refine = settings.refine_block_size;
+                match pairs {
+                    Pairs::Later => index.blocks.candidates_refined(
+                        p,
+                        keys,
+                        caps,
+                        refine,
+                        p + 1,
+                        |q| live[q as usize],
+                        candidates,
+                    ),
+                    Pairs::Kept(keep) => index.blocks.candidates_refined(
+                        p,
+                        keys,
+                        caps,
+                        refine,
+                        0,
+                        |q| keep(p, q) && live[q as usize],
+                        candidates,
+                    ),
+                }
                 visit(p, candidates)
             })
             .collect();
@@ -462,18 +578,20 @@ pub fn estimate_prior(
     index: &PersonIndex,
     pm: &mut PersonModel,
     nodes: &[u32],
-    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+    node_keys: &NodeKeys,
+    pairs: Pairs<'_>,
     settings: &Settings,
     progress: crate::settings::Progress<'_>,
 ) {
-    const SAMPLE: usize = 50_000;
+    const SAMPLE: usize = 20_000;
     let stride = nodes.len().div_ceil(SAMPLE).max(1);
     let sample: Vec<u32> = nodes.iter().copied().step_by(stride).collect();
     let tf = &pm.tf;
     let patterns: Vec<Patterns> = for_candidates(
         index,
         &sample,
-        keep,
+        node_keys,
+        pairs,
         settings,
         progress,
         &|p, candidates| {
@@ -501,30 +619,39 @@ pub fn estimate_prior(
     );
 }
 
-/// Compares `nodes` with their candidates (those `keep` allows) and returns the number of
+/// Compares `nodes` with their candidates (those `pairs` allows) and returns the number of
 /// pairs compared and the pairs whose weight reaches `keep_weight(settings)`.
 pub fn compare_candidates(
     index: &PersonIndex,
     pm: &PersonModel,
     nodes: &[u32],
-    keep: &(dyn Fn(u32, u32) -> bool + Sync),
+    node_keys: &NodeKeys,
+    pairs: Pairs<'_>,
     settings: &Settings,
     progress: crate::settings::Progress<'_>,
 ) -> (u64, Vec<(u32, u32, f64)>) {
     let table = pm.model.table();
     let keep_at = keep_weight(settings);
     let tf = &pm.tf;
-    let results = for_candidates(index, nodes, keep, settings, progress, &|p, candidates| {
-        let a = &index.profiles[p as usize];
-        let mut out = Vec::new();
-        for &q in candidates {
-            let w = table.weight(&compare::compare(a, &index.profiles[q as usize], tf));
-            if w >= keep_at {
-                out.push((p.min(q), p.max(q), w));
+    let results = for_candidates(
+        index,
+        nodes,
+        node_keys,
+        pairs,
+        settings,
+        progress,
+        &|p, candidates| {
+            let a = &index.profiles[p as usize];
+            let mut out = Vec::new();
+            for &q in candidates {
+                let w = table.weight(&compare::compare(a, &index.profiles[q as usize], tf));
+                if w >= keep_at {
+                    out.push((p.min(q), p.max(q), w));
+                }
             }
-        }
-        (candidates.len() as u64, out)
-    });
+            (candidates.len() as u64, out)
+        },
+    );
     let mut n_compared = 0;
     let mut edges = Vec::new();
     for (n, out) in results {
