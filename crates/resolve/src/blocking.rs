@@ -117,10 +117,18 @@ impl BlockIndex {
     /// Adds each of `nodes` under its refined keys (`keys[i]` for `nodes[i]`), the shards
     /// filled in parallel.
     pub fn insert_all_refined(&mut self, nodes: &[u32], keys: &[Vec<(u64, u64)>]) {
+        // Blocks hold about five members on average: room for the keys up front saves growing
+        // (and rehashing) each shard several times.
+        let entries: usize = keys
+            .iter()
+            .flatten()
+            .map(|&(_, narrow)| 1 + usize::from(narrow != 0))
+            .sum();
         self.shards
             .par_iter_mut()
             .enumerate()
             .for_each(|(s, shard)| {
+                shard.reserve(entries / 4 / SHARDS);
                 for (&node, keys) in nodes.iter().zip(keys) {
                     for &(k, narrow) in keys {
                         for k in [k, narrow] {

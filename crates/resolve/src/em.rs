@@ -8,6 +8,7 @@
 //! Term-frequency adjustments play no part in estimation (Splink's choice too). This module
 //! works on comparison vectors only; which pairs to draw is the caller's.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::fellegi_sunter::{Gamma, MAX_COMPARISONS, Model};
@@ -20,6 +21,23 @@ pub struct Patterns {
 }
 
 impl Patterns {
+    /// The patterns of `pairs`, each compared by `compare`, in chunks side by side.
+    pub fn of_pairs(pairs: &[(u32, u32)], compare: impl Fn(u32, u32) -> Gamma + Sync) -> Patterns {
+        pairs
+            .par_chunks(4096)
+            .map(|chunk| {
+                let mut patterns = Patterns::default();
+                for &(a, b) in chunk {
+                    patterns.add(&compare(a, b));
+                }
+                patterns
+            })
+            .reduce(Patterns::default, |mut x, y| {
+                x.merge(y);
+                x
+            })
+    }
+
     /// Adds one pair's comparison vector.
     pub fn add(&mut self, gamma: &Gamma) {
         *self.counts.entry(gamma.levels).or_default() += 1;

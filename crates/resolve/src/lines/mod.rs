@@ -139,15 +139,9 @@ fn block_keys(p: &LineFeatures) -> Vec<u64> {
 }
 
 fn patterns(index: &LineIndex, tf: &LineTermFrequencies, pairs: &[(u32, u32)]) -> Patterns {
-    let mut patterns = Patterns::default();
-    for &(a, b) in pairs {
-        patterns.add(&compare::compare(
-            &index.profiles[a as usize],
-            &index.profiles[b as usize],
-            tf,
-        ));
-    }
-    patterns
+    Patterns::of_pairs(pairs, |a, b| {
+        compare::compare(&index.profiles[a as usize], &index.profiles[b as usize], tf)
+    })
 }
 
 /// Trains a line model.

@@ -22,14 +22,16 @@
 //! 15. a linked line's brand + surname sound, or + year of birth (a force that names the line
 //!     but not its number).
 //!
-//! Rules 1, 2, 8 and those of 11 and 15 on a surname sound or a year of birth are *refined*
-//! (see [`crate::blocking`]): where their block has grown past `Settings::refine_block_size`
-//! profiles, it gives way to a narrower one, adding the month of birth (1), the surname's
-//! initial (2), the initial of the surname or of the forename (8), the forename's initial or
-//! sound (11 and 15 with a surname sound), or the forename's initial (11 and 15 with a year
-//! of birth). A national population shares a date of birth by the dozen, and a deal line may be
-//! linked to hundreds of customers; a small force's return, or a line with a handful of
-//! people, keeps the whole block.
+//! Rules 1, 2, 8, the second part of 6, and those of 11 and 15 on a surname sound or a year
+//! of birth are *refined* (see [`crate::blocking`]): where their block has grown past
+//! `Settings::refine_block_size` profiles, it gives way to a narrower one, adding the month of
+//! birth (1), the surname's initial (2), the initials of surname and forename as a pair in
+//! either order (8), the year of birth (6), the forename's initial or sound (11 and 15 with a
+//! surname sound), or the forename's sound (11 and 15 with a year of birth). A national
+//! population shares a date of birth by the dozen, and a deal line may be linked to hundreds
+//! of customers; a small force's return, or a line with a handful of people, keeps the whole
+//! block. The narrowing was chosen with `cargo bench -p resolve --bench quality -- --rules`
+//! on a world of a million records, keeping the quality bench's figures on three seeds.
 //!
 //! The training sessions block on narrower single rules (`training_key`).
 
@@ -76,10 +78,9 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
     };
     let surname_code = p.surname_code[0];
     let forename_code = p.forename_code[0];
-    // The initials of the surname and the first forename, as one set (names swapped between
-    // records keep them): a large block of one date of birth is narrowed by one of them, which
-    // a misspelling or a nickname rarely changes both of.
-    let initials = initials(p);
+    let surname_initial = p.surname.bytes().next().unwrap_or(0);
+    let forename_initial = p.first_forename().bytes().next().unwrap_or(0);
+    let year = p.dob.map_or(0, |d| d.year());
     if let Some(dob) = p.dob {
         if let (true, Some(initial)) = (surname_code != 0, p.first_forename().bytes().next()) {
             let k = key(1, &[&surname_code, &dob.year(), &initial]);
@@ -94,14 +95,14 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
             push(
                 2,
                 k,
-                key(2, &[&forename_code, &dob.year(), &month, &initials[0]]),
+                key(2, &[&forename_code, &dob.year(), &month, &surname_initial]),
             );
         }
         if let PartialDate::Full(date) = dob {
             let day = date.num_days_from_ce();
-            for letter in initials.into_iter().flatten() {
-                push(8, key(8, &[&day]), key(8, &[&day, &letter]));
-            }
+            // Both initials, in either order (names swapped between records keep them).
+            let (s, f) = (surname_initial, forename_initial);
+            push(8, key(8, &[&day]), key(8, &[&day, &s.min(f), &s.max(f)]));
         }
     }
     if let Some(pnc) = &p.pnc {
@@ -116,11 +117,13 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
     for alias in p.aliases.iter() {
         push(6, key(6, &[&&**alias]), 0);
         if surname_code != 0 {
-            push(16, key(16, &[&&**alias, &surname_code]), 0);
+            let k = key(16, &[&&**alias, &surname_code]);
+            push(16, k, key(16, &[&&**alias, &surname_code, &year]));
         }
     }
     if surname_code != 0 && !p.first_forename().is_empty() {
-        push(16, key(16, &[&p.first_forename(), &surname_code]), 0);
+        let k = key(16, &[&p.first_forename(), &surname_code]);
+        push(16, k, key(16, &[&p.first_forename(), &surname_code, &year]));
     }
     if surname_code != 0 && forename_code != 0 {
         let (lo, hi) = if surname_code <= forename_code {
@@ -166,7 +169,7 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
         }
         if let Some(dob) = p.dob {
             let k = key(20, &[&&**brand, &dob.year()]);
-            push(20, k, key(20, &[&&**brand, &dob.year(), &given[0]]));
+            push(20, k, key(20, &[&&**brand, &dob.year(), &given[1]]));
         }
     }
     for number in p.line_numbers.iter() {
@@ -181,16 +184,9 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
         }
         if let Some(dob) = p.dob {
             let k = key(13, &[number, &dob.year()]);
-            push(13, k, key(13, &[number, &dob.year(), &given[0]]));
+            push(13, k, key(13, &[number, &dob.year(), &given[1]]));
         }
     }
-}
-
-/// The distinct initials of the surname and the first forename (0 for a missing name).
-fn initials(p: &PersonFeatures) -> [Option<u8>; 2] {
-    let s = p.surname.bytes().next().unwrap_or(0);
-    let f = p.first_forename().bytes().next().unwrap_or(0);
-    [Some(s), (f != s).then_some(f)]
 }
 
 /// The rules of the training sessions.

@@ -14,6 +14,7 @@ use std::hash::{Hash, Hasher};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use smallvec::SmallVec;
 
 use model::{ForceCode, Period};
 
@@ -177,7 +178,8 @@ fn same_values(a: &PersonRecord, b: &PersonRecord) -> bool {
 pub struct PersonIndex {
     /// Distinct profiles.
     pub profiles: Vec<PersonFeatures>,
-    fingerprints: FxHashMap<u64, Vec<u32>>,
+    /// Profiles by fingerprint (nearly always one each, kept in the entry itself).
+    fingerprints: FxHashMap<u64, SmallVec<[u32; 1]>>,
     /// Every record added, in order.
     pub records: Vec<RecordKey>,
     /// The profile of each record.
@@ -399,23 +401,13 @@ pub fn train(
         tf_floor: 1e-7,
     };
     let patterns_of = |pairs: &[(u32, u32)]| -> Patterns {
-        pairs
-            .par_chunks(4096)
-            .map(|chunk| {
-                let mut patterns = Patterns::default();
-                for &(a, b) in chunk {
-                    patterns.add(&compare::compare(
-                        &index.profiles[a as usize],
-                        &index.profiles[b as usize],
-                        &tf,
-                    ));
-                }
-                patterns
-            })
-            .reduce(Patterns::default, |mut x, y| {
-                x.merge(y);
-                x
-            })
+        Patterns::of_pairs(pairs, |a, b| {
+            compare::compare(
+                &index.profiles[a as usize],
+                &index.profiles[b as usize],
+                &tf,
+            )
+        })
     };
     progress(Stage::EstimateU, 0, 1);
     let random = sampling::random_pairs(&live, settings.u_sample_pairs, settings.seed);
