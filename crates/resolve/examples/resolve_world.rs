@@ -3,7 +3,8 @@
 //! Splink to read.
 //!
 //! `cargo run --release -p resolve --example resolve_world -- --world DIR --out CLUSTERS.csv
-//! [--stages]` (`--stages` reports when each stage of the run starts)
+//! [--stages]` (`--stages` reports when each stage of the run starts, with the processor time
+//! used so far, then the profiles, pairs compared and links kept)
 //! reads every return under `DIR/returns` with the `ingest` crate, one per core at a time
 //! (each return is dropped once its records are added to the input), resolves with
 //! `Settings::default()` (people, lines, places, vehicles and numbers: the whole pipeline) and
