@@ -126,31 +126,52 @@ fn first_of_values(records: &[PersonRecord]) -> Vec<u32> {
         .map(|(i, r)| (value_hash(r), i as u32))
         .collect();
     by_hash.par_sort_unstable();
-    let groups: Vec<Vec<(u32, u32)>> = by_hash
-        .par_chunk_by(|a, b| a.0 == b.0)
+    let same_group = |a: &(u64, u32), b: &(u64, u32)| a.0 == b.0;
+    // Nearly always every record of a group (in record order) holds the first one's values,
+    // since a hash rarely joins different values: only the other groups are worked out
+    // record by record.
+    let mixed: Vec<Option<Vec<u32>>> = by_hash
+        .par_chunk_by(same_group)
         .map(|group| {
-            // Within a group (in record order), each record's first equal: nearly always the
-            // group's first record, since a hash rarely joins different values.
-            let mut firsts: Vec<u32> = Vec::new();
-            group
+            let head = &records[group[0].1 as usize];
+            if group[1..]
                 .iter()
-                .map(|&(_, i)| {
-                    let same = firsts
-                        .iter()
-                        .copied()
-                        .find(|&j| same_values(&records[j as usize], &records[i as usize]));
-                    let first = same.unwrap_or_else(|| {
-                        firsts.push(i);
-                        i
-                    });
-                    (i, first)
-                })
-                .collect()
+                .all(|&(_, i)| same_values(head, &records[i as usize]))
+            {
+                return None;
+            }
+            let mut firsts: Vec<u32> = Vec::new();
+            Some(
+                group
+                    .iter()
+                    .map(|&(_, i)| {
+                        let same = firsts
+                            .iter()
+                            .copied()
+                            .find(|&j| same_values(&records[j as usize], &records[i as usize]));
+                        same.unwrap_or_else(|| {
+                            firsts.push(i);
+                            i
+                        })
+                    })
+                    .collect(),
+            )
         })
         .collect();
     let mut first = vec![0u32; records.len()];
-    for (i, f) in groups.into_iter().flatten() {
-        first[i as usize] = f;
+    for (group, mixed) in by_hash.chunk_by(same_group).zip(mixed) {
+        match mixed {
+            None => {
+                for &(_, i) in group {
+                    first[i as usize] = group[0].1;
+                }
+            }
+            Some(firsts) => {
+                for (&(_, i), f) in group.iter().zip(firsts) {
+                    first[i as usize] = f;
+                }
+            }
+        }
     }
     first
 }
@@ -256,6 +277,14 @@ impl PersonIndex {
             features.into_iter().map(Some).collect();
         let mut profile_of_distinct = vec![0u32; distinct.len()];
         let mut created = Vec::new();
+        // Room for every new profile up front: growing a vector of a few hundred megabytes by
+        // doubling copies it several times.
+        let n = features.len();
+        self.profiles.reserve(n);
+        self.pnc.reserve(n);
+        self.profile_records.reserve(n);
+        self.slots.reserve(n);
+        self.fingerprints.reserve(n);
         for &d in &order {
             let (f, fingerprint) = features[d as usize].take().expect("each taken once");
             profile_of_distinct[d as usize] = self.profile_of(f, fingerprint, &mut created);
@@ -266,6 +295,8 @@ impl PersonIndex {
             distinct_of[i as usize] = d as u32;
         }
         let keys: Vec<RecordKey> = records.par_iter().map(|r| r.key.clone()).collect();
+        self.records.reserve(records.len());
+        self.record_profile.reserve(records.len());
         let mut touched = Vec::with_capacity(records.len());
         for (i, key) in keys.into_iter().enumerate() {
             let d = distinct_of[first[i] as usize];
