@@ -187,6 +187,8 @@ impl Input {
             out.dedup();
             out
         };
+        self.persons.reserve(ret.nominals.len());
+        self.lines.reserve(ret.lines.len());
         let mut nominal_lines: FxHashMap<&str, &[LineRef]> = FxHashMap::default();
         for nominal in &ret.nominals {
             nominal_lines.insert(nominal.nominal_ref.as_str(), &nominal.line_refs);
