@@ -401,28 +401,36 @@ fn finish(
         places::locations(&others.locations, decisions, settings.location_similarity);
     notes.extend(location_notes);
     let vehicle_groups = places::vehicles(&others.vehicles);
-    let mut numbers: FxHashMap<u64, Vec<Member>> = FxHashMap::default();
-    for (p, records) in index.profile_records.iter().enumerate() {
-        for &n in index.profiles[p].phones.iter() {
-            for &r in records {
-                numbers.entry(n).or_default().push(Member {
-                    kind: RecordKind::Person,
-                    key: index.records[r as usize].clone(),
-                });
-            }
-        }
-    }
+    // Every (number, record) pair, sorted: each number's records then lie together, in order
+    // and without repeats.
+    let (profiles, keys) = (&index.profiles, &index.records);
+    let mut numbers: Vec<(u64, Member)> = index
+        .profile_records
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(p, records)| {
+            profiles[p].phones.iter().flat_map(move |&n| {
+                records.iter().map(move |&r| {
+                    let member = Member {
+                        kind: RecordKind::Person,
+                        key: keys[r as usize].clone(),
+                    };
+                    (n, member)
+                })
+            })
+        })
+        .collect();
     for line in &others.lines {
         for n in &line.deal_numbers {
-            numbers
-                .entry(persons::features::phone_digits(n))
-                .or_default()
-                .push(Member {
-                    kind: RecordKind::Line,
-                    key: line.key.clone(),
-                });
+            let member = Member {
+                kind: RecordKind::Line,
+                key: line.key.clone(),
+            };
+            numbers.push((persons::features::phone_digits(n), member));
         }
     }
+    numbers.par_sort_unstable();
+    numbers.dedup();
     progress(Stage::Places, 1, 1);
 
     // Names.
@@ -514,14 +522,25 @@ fn finish(
             label: vrm,
         });
     }
-    let mut numbers: Vec<(u64, Vec<Member>)> = numbers.into_iter().collect();
-    numbers.sort_unstable_by_key(|n| n.0);
-    for (n, mut members) in numbers {
-        members.sort_unstable();
-        members.dedup();
-        let label = format!("+{n}");
+    // Ids are minted side by side; the rare clash with an id already used is settled after.
+    let minted: Vec<(String, Vec<Member>, crate::key::EntityId)> = numbers
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .map(|group| {
+            let label = format!("+{}", group[0].0);
+            let id = ids::mint(EntityKind::Phone, &label, EXACT_ID_DIGITS);
+            let members = group.iter().map(|(_, m)| m.clone()).collect();
+            (label, members, id)
+        })
+        .collect();
+    drop(numbers);
+    for (label, members, id) in minted {
+        let id = if used.insert(id.clone()) {
+            id
+        } else {
+            exact_id(EntityKind::Phone, &label, &mut used)
+        };
         entities.push(Entity {
-            id: exact_id(EntityKind::Phone, &label, &mut used),
+            id,
             kind: EntityKind::Phone,
             members,
             label,
@@ -647,12 +666,15 @@ fn finish(
 }
 
 /// The id of an entity that is its own key (a registration mark, a number).
+/// The hexadecimal digits of an id minted from an exact value (a VRM, a number).
+const EXACT_ID_DIGITS: usize = 10;
+
 fn exact_id(
     kind: EntityKind,
     text: &str,
     used: &mut FxHashSet<crate::key::EntityId>,
 ) -> crate::key::EntityId {
-    let mut digits = 10;
+    let mut digits = EXACT_ID_DIGITS;
     loop {
         let id = ids::mint(kind, text, digits);
         if used.insert(id.clone()) || digits >= 64 {
