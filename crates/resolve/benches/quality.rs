@@ -372,46 +372,28 @@ fn print_rules(input: &Input, truth: &score::Truth, settings: &Settings) {
                 .or_insert(id.as_str());
         }
     }
-    let mut blocks: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     let keys: Vec<Vec<(u8, u64, u64)>> = live
         .iter()
         .map(|&p| blocking::rule_keys(&index.profiles[p as usize]))
         .collect();
-    for (&p, keys) in live.iter().zip(&keys) {
-        for &(_, k, narrow) in keys {
-            for k in [k, narrow].into_iter().filter(|&k| k != 0) {
-                let members = blocks.entry(k).or_default();
-                if members.last() != Some(&p) {
-                    members.push(p);
-                }
-            }
-        }
-    }
+    let mut blocks = resolve::blocking::BlockIndex::default();
+    let refined: Vec<Vec<(u64, u64)>> = keys
+        .iter()
+        .map(|keys| keys.iter().map(|&(_, k, narrow)| (k, narrow)).collect())
+        .collect();
+    blocks.insert_all_refined(&live, &refined);
+    drop(refined);
     // The resolver's choice of block for each key, from each profile's side.
-    let cap = |k: u64| {
-        if k & resolve::blocking::BROAD != 0 {
-            settings.max_broad_block_size
-        } else {
-            settings.max_block_size
-        }
-    };
+    let caps = (settings.max_block_size, settings.max_broad_block_size);
     let mut rules_of: FxHashMap<(u32, u32), u32> = FxHashMap::default();
     let mut oversized: FxHashMap<u8, usize> = FxHashMap::default();
     for (&p, keys) in live.iter().zip(&keys) {
         for &(rule, k, narrow) in keys {
-            let block = &blocks[&k];
-            let chosen = if narrow != 0 && block.len() > settings.refine_block_size {
-                narrow
-            } else {
-                k
-            };
-            let members = &blocks[&chosen];
-            // A refined rule's broad block is used only while it is small.
-            let within = (narrow != 0 && chosen == k) || members.len() <= cap(chosen);
-            if !within {
+            let Some(members) = blocks.refined_block((k, narrow), caps, settings.refine_block_size)
+            else {
                 *oversized.entry(rule).or_default() += 1;
                 continue;
-            }
+            };
             for &q in members.iter().filter(|&&q| q > p) {
                 *rules_of.entry((p, q)).or_default() |= 1 << rule;
             }

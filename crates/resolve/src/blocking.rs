@@ -103,19 +103,10 @@ impl BlockIndex {
         }
     }
 
-    /// Adds `node` under each of its refined keys: `(broad, narrow)` pairs (the broad key made
-    /// with [`refinable`]), or `(key, 0)` for a key that is not refined.
-    pub fn insert_refined(&mut self, node: u32, keys: &[(u64, u64)]) {
-        for &(k, narrow) in keys {
-            self.push(k, node);
-            if narrow != 0 {
-                self.push(narrow, node);
-            }
-        }
-    }
-
-    /// Adds each of `nodes` under its refined keys (`keys[i]` for `nodes[i]`), the shards
-    /// filled in parallel.
+    /// Adds each of `nodes` (ascending, and after any node already in) under its refined keys
+    /// (`keys[i]` for `nodes[i]`): `(broad, narrow)` pairs, the broad key made with
+    /// [`refinable`], or `(key, 0)` for a key that is not refined. The shards are filled in
+    /// parallel.
     pub fn insert_all_refined(&mut self, nodes: &[u32], keys: &[Vec<(u64, u64)>]) {
         // Blocks hold about five members on average: room for the keys up front saves growing
         // (and rehashing) each shard several times.
@@ -162,14 +153,8 @@ impl BlockIndex {
         keep: impl Fn(u32) -> bool,
         out: &mut Vec<u32>,
     ) {
-        out.clear();
-        for &k in keys {
-            if let Some(members) = self.usable(k, caps) {
-                out.extend(members.iter().copied().filter(|&m| m != node && keep(m)));
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
+        let blocks = keys.iter().filter_map(|&k| self.usable(k, caps));
+        gather(node, blocks, 0, keep, out);
     }
 
     /// [`BlockIndex::candidates`] for refined keys (see the module's introduction): a broad
@@ -187,25 +172,30 @@ impl BlockIndex {
         keep: impl Fn(u32) -> bool,
         out: &mut Vec<u32>,
     ) {
-        out.clear();
-        for &(k, narrow) in keys {
-            let members = if narrow == 0 {
-                self.usable(k, caps)
-            } else {
-                let broad = self.members(k);
-                if broad.len() <= refine_above {
-                    Some(broad)
-                } else {
-                    self.usable(narrow, caps)
-                }
-            };
-            if let Some(members) = members {
-                let members = &members[members.partition_point(|&m| m < from)..];
-                out.extend(members.iter().copied().filter(|&m| m != node && keep(m)));
-            }
+        let blocks = keys
+            .iter()
+            .filter_map(|&key| self.refined_block(key, caps, refine_above));
+        gather(node, blocks, from, keep, out);
+    }
+
+    /// The block a refined key stands for: the broad block while it holds at most
+    /// `refine_above` members, past that the narrow one (a key that is not refined: its own
+    /// block); `None` when that block is over its cap.
+    pub fn refined_block(
+        &self,
+        (k, narrow): (u64, u64),
+        caps: (usize, usize),
+        refine_above: usize,
+    ) -> Option<&[u32]> {
+        if narrow == 0 {
+            return self.usable(k, caps);
         }
-        out.sort_unstable();
-        out.dedup();
+        let broad = self.members(k);
+        if broad.len() <= refine_above {
+            Some(broad)
+        } else {
+            self.usable(narrow, caps)
+        }
     }
 
     /// The block of `k` if it is within its cap.
@@ -242,6 +232,24 @@ impl BlockIndex {
         blocks.sort_unstable_by_key(|b| b.0);
         blocks.into_iter().map(|b| b.1).collect()
     }
+}
+
+/// The members of `blocks` numbered `from` or more, other than `node` and allowed by `keep`,
+/// into `out`, sorted and without repeats.
+fn gather<'a>(
+    node: u32,
+    blocks: impl Iterator<Item = &'a [u32]>,
+    from: u32,
+    keep: impl Fn(u32) -> bool,
+    out: &mut Vec<u32>,
+) {
+    out.clear();
+    for members in blocks {
+        let members = &members[members.partition_point(|&m| m < from)..];
+        out.extend(members.iter().copied().filter(|&m| m != node && keep(m)));
+    }
+    out.sort_unstable();
+    out.dedup();
 }
 
 fn push(shard: &mut FxHashMap<u64, Members>, k: u64, node: u32) {
@@ -296,10 +304,10 @@ mod tests {
             .map(|l| vec![(broad_key, narrow(l))])
             .collect();
         let nodes = [0, 1, 2, 3];
+        // Added in two batches (as an incremental run adds new profiles) or at once.
         let mut one_by_one = BlockIndex::default();
-        for (&n, k) in nodes.iter().zip(&keys) {
-            one_by_one.insert_refined(n, k);
-        }
+        one_by_one.insert_all_refined(&nodes[..2], &keys[..2]);
+        one_by_one.insert_all_refined(&nodes[2..], &keys[2..]);
         let mut at_once = BlockIndex::default();
         at_once.insert_all_refined(&nodes, &keys);
         assert_eq!(one_by_one, at_once);

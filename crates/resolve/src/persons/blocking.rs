@@ -149,17 +149,12 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
         push(10, key(10, &[&&**postcode]), 0);
     }
     // A brand is written where the deal number is not known: brand + surname sound, or +
-    // year of birth, ties a person to a line by name in another force's return.
-    // A line may be linked to hundreds of people (its customers): where its block is large,
-    // its rules are narrowed by the forename, as its initial or its sound (a nickname keeps
-    // the formal name's sound; a misspelling rarely changes both).
-    let given = [
-        (
-            1u8,
-            u32::from(p.first_forename().bytes().next().unwrap_or(0)),
-        ),
-        (2u8, forename_code),
-    ];
+    // year of birth, ties a person to a line by name in another force's return. A line may be
+    // linked to hundreds of people (its customers): where its block is large, its rules are
+    // narrowed by the forename, as its initial or its sound (a nickname keeps the formal
+    // name's sound; a misspelling rarely changes both). Tagged, so the two never collide.
+    let forename_sound = (2u8, forename_code);
+    let given = [(1u8, u32::from(forename_initial)), forename_sound];
     for brand in p.line_brands.iter() {
         if surname_code != 0 {
             let k = key(19, &[&&**brand, &surname_code]);
@@ -169,7 +164,7 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
         }
         if let Some(dob) = p.dob {
             let k = key(20, &[&&**brand, &dob.year()]);
-            push(20, k, key(20, &[&&**brand, &dob.year(), &given[1]]));
+            push(20, k, key(20, &[&&**brand, &dob.year(), &forename_sound]));
         }
     }
     for number in p.line_numbers.iter() {
@@ -184,7 +179,7 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
         }
         if let Some(dob) = p.dob {
             let k = key(13, &[number, &dob.year()]);
-            push(13, k, key(13, &[number, &dob.year(), &given[1]]));
+            push(13, k, key(13, &[number, &dob.year(), &forename_sound]));
         }
     }
 }

@@ -564,28 +564,19 @@ fn for_candidates<T: Send>(
                         &made
                     }
                 };
-                let caps = (settings.max_block_size, settings.max_broad_block_size);
-                let refine = settings.refine_block_size;
-                match pairs {
-                    Pairs::Later => index.blocks.candidates_refined(
-                        p,
-                        keys,
-                        caps,
-                        refine,
-                        p + 1,
-                        |q| live[q as usize],
-                        candidates,
-                    ),
-                    Pairs::Kept(keep) => index.blocks.candidates_refined(
-                        p,
-                        keys,
-                        caps,
-                        refine,
-                        0,
-                        |q| keep(p, q) && live[q as usize],
-                        candidates,
-                    ),
-                }
+                let (from, keep) = match pairs {
+                    Pairs::Later => (p + 1, None),
+                    Pairs::Kept(keep) => (0, Some(keep)),
+                };
+                index.blocks.candidates_refined(
+                    p,
+                    keys,
+                    (settings.max_block_size, settings.max_broad_block_size),
+                    settings.refine_block_size,
+                    from,
+                    |q| live[q as usize] && keep.is_none_or(|keep| keep(p, q)),
+                    candidates,
+                );
                 visit(p, candidates)
             })
             .collect();
