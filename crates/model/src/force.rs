@@ -11,15 +11,17 @@ use crate::ValueError;
 
 /// A force's code from `forces.csv`, e.g. `merseyside`.
 ///
-/// Invariant: always a code present in the registry.
+/// Invariant: always a code present in the registry. It borrows the registry's text, so a
+/// clone allocates nothing: every record key carries one.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ForceCode(String);
+pub struct ForceCode(&'static str);
 
 /// A region's code from `forces.csv`, e.g. `north-west` (`national` for British Transport Police).
 ///
-/// Invariant: always a region named by at least one force in the registry.
+/// Invariant: always a region named by at least one force in the registry (whose text it
+/// borrows).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct RegionCode(String);
+pub struct RegionCode(&'static str);
 
 /// One force of the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,9 +50,9 @@ pub fn forces() -> &'static [Force] {
             .filter(|line| !line.trim().is_empty())
             .map(|line| {
                 let mut cols = line.trim().splitn(3, ',');
-                let code = cols.next().unwrap_or_default().to_string();
+                let code = cols.next().unwrap_or_default();
                 let name = cols.next().unwrap_or_default().to_string();
-                let region = cols.next().unwrap_or_default().to_string();
+                let region = cols.next().unwrap_or_default();
                 Force {
                     territorial: region != "national",
                     code: ForceCode(code),
@@ -72,8 +74,8 @@ pub fn regions() -> Vec<RegionCode> {
 
 impl ForceCode {
     /// The code as written in `forces.csv`.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    pub fn as_str(&self) -> &'static str {
+        self.0
     }
 
     /// The registry entry of this force.
@@ -106,8 +108,8 @@ impl FromStr for ForceCode {
 
 impl RegionCode {
     /// The code as written in `forces.csv`.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    pub fn as_str(&self) -> &'static str {
+        self.0
     }
 
     /// The forces of this region.
@@ -131,13 +133,13 @@ impl FromStr for RegionCode {
 
 impl fmt::Display for ForceCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.0)
     }
 }
 
 impl fmt::Display for RegionCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.0)
     }
 }
 

@@ -194,6 +194,30 @@ impl Table {
     pub fn prior_weight(&self) -> f64 {
         self.prior
     }
+
+    /// How many comparisons the model has.
+    pub fn n_comparisons(&self) -> usize {
+        self.base.len()
+    }
+
+    /// How many levels comparison `k` has (the null level included).
+    pub fn n_levels(&self, k: usize) -> usize {
+        self.base[k].len()
+    }
+
+    /// The most comparison `k` can add at `level`: its weight, plus for a level adjusted by
+    /// term frequency the adjustment of the rarest value possible (at the floor). 0 for the
+    /// null level.
+    pub fn max_weight(&self, k: usize, level: usize) -> f64 {
+        if level == 0 {
+            return 0.0;
+        }
+        let mut most = self.base[k][level];
+        if self.tf[k][level] && self.tf_weight > 0.0 {
+            most += (self.tf_weight * (self.u[k][level] / self.tf_floor).log2()).max(0.0);
+        }
+        most
+    }
 }
 
 impl Model {

@@ -404,11 +404,21 @@ fn finish(
     // Every (number, record) pair, sorted: each number's records then lie together, in order
     // and without repeats.
     let (profiles, keys) = (&index.profiles, &index.records);
-    let mut numbers: Vec<(u64, Member)> = index
+    // Room for them all up front: growing a vector of a million keys copies it several times.
+    let n_numbers = index
         .profile_records
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(p, records)| {
+        .map(|(p, records)| profiles[p].phones.len() * records.len())
+        .sum::<usize>()
+        + others
+            .lines
+            .iter()
+            .map(|l| l.deal_numbers.len())
+            .sum::<usize>();
+    let mut numbers: Vec<(u64, Member)> = Vec::with_capacity(n_numbers);
+    numbers.par_extend(index.profile_records.par_iter().enumerate().flat_map_iter(
+        |(p, records)| {
             profiles[p].phones.iter().flat_map(move |&n| {
                 records.iter().map(move |&r| {
                     let member = Member {
@@ -418,8 +428,8 @@ fn finish(
                     (n, member)
                 })
             })
-        })
-        .collect();
+        },
+    ));
     for line in &others.lines {
         for n in &line.deal_numbers {
             let member = Member {
@@ -435,7 +445,24 @@ fn finish(
 
     // Names.
     progress(Stage::Ids, 0, 1);
-    let mut entities = Vec::new();
+    // Ids are minted side by side; the rare clash with an id already used is settled after.
+    let minted: Vec<(String, Vec<Member>, crate::key::EntityId)> = numbers
+        .par_chunk_by(|a, b| a.0 == b.0)
+        .map(|group| {
+            let label = format!("+{}", group[0].0);
+            let id = ids::mint(EntityKind::Phone, &label, EXACT_ID_DIGITS);
+            let members = group.iter().map(|(_, m)| m.clone()).collect();
+            (label, members, id)
+        })
+        .collect();
+    drop(numbers);
+    let mut entities = Vec::with_capacity(
+        person_members.len()
+            + resolved_lines.clusters.len()
+            + location_clusters.len()
+            + vehicle_groups.len()
+            + minted.len(),
+    );
     let person_ids = ids::assign(EntityKind::Person, &person_members, previous);
     for ((id, members), profiles) in person_ids
         .into_iter()
@@ -522,17 +549,6 @@ fn finish(
             label: vrm,
         });
     }
-    // Ids are minted side by side; the rare clash with an id already used is settled after.
-    let minted: Vec<(String, Vec<Member>, crate::key::EntityId)> = numbers
-        .par_chunk_by(|a, b| a.0 == b.0)
-        .map(|group| {
-            let label = format!("+{}", group[0].0);
-            let id = ids::mint(EntityKind::Phone, &label, EXACT_ID_DIGITS);
-            let members = group.iter().map(|(_, m)| m.clone()).collect();
-            (label, members, id)
-        })
-        .collect();
-    drop(numbers);
     for (label, members, id) in minted {
         let id = if used.insert(id.clone()) {
             id

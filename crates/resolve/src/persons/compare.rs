@@ -546,31 +546,27 @@ pub fn phones(a: &[u64], b: &[u64], frequency: impl Fn(u64) -> f32) -> (u8, f32)
     }
 }
 
+/// How one part of two addresses (the postcode, the first line) compares.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
+pub(crate) enum Part {
     Missing,
     Exact,
     Near,
     Different,
 }
 
-fn address(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
-    let postcode = match (a.postcode_key, b.postcode_key) {
+/// How two postcodes, as their packed keys and districts' keys, compare.
+pub(crate) fn postcode_part((a, district_a): (u64, u32), (b, district_b): (u64, u32)) -> Part {
+    match (a, b) {
         (0, _) | (_, 0) => Part::Missing,
         (x, y) if x == y => Part::Exact,
-        _ if a.district_key == b.district_key => Part::Near,
+        _ if district_a == district_b => Part::Near,
         _ => Part::Different,
-    };
-    // The hashes tell most pairs apart without reading the texts (or even the lines: a
-    // missing line has the hash 0).
-    let (ha, hb) = (a.address_hashes, b.address_hashes);
-    let line = if ha.0 == 0 || hb.0 == 0 {
-        Part::Missing
-    } else if ha.0 != hb.0 && ha.1 != hb.1 {
-        Part::Different
-    } else {
-        address_line(a, b, ha, hb)
-    };
+    }
+}
+
+/// The address level of a postcode's and a first line's parts.
+pub(crate) fn address_level(postcode: Part, line: Part) -> u8 {
     use Part::*;
     match (postcode, line) {
         (Missing, Missing) => 0,
@@ -581,6 +577,24 @@ fn address(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
         (Near, Missing | Different) => 5,
         _ => 6,
     }
+}
+
+fn address(a: &PersonFeatures, b: &PersonFeatures) -> u8 {
+    let postcode = postcode_part(
+        (a.postcode_key, a.district_key),
+        (b.postcode_key, b.district_key),
+    );
+    // The hashes tell most pairs apart without reading the texts (or even the lines: a
+    // missing line has the hash 0).
+    let (ha, hb) = (a.address_hashes, b.address_hashes);
+    let line = if ha.0 == 0 || hb.0 == 0 {
+        Part::Missing
+    } else if ha.0 != hb.0 && ha.1 != hb.1 {
+        Part::Different
+    } else {
+        address_line(a, b, ha, hb)
+    };
+    address_level(postcode, line)
 }
 
 /// The first lines of two addresses that both have one, whose hashes do not tell them apart.

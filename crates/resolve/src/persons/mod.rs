@@ -7,6 +7,7 @@
 //! (`ids`) or decide what is shown for review beyond the band (`lib`).
 
 pub mod blocking;
+pub mod bound;
 pub mod compare;
 pub mod features;
 
@@ -253,7 +254,7 @@ impl PersonIndex {
         texts.sort_unstable_by_key(|t| t.1);
         let addresses: Vec<Address> = texts.par_iter().map(|t| Address::of(t.0)).collect();
         drop(texts);
-        let features: Vec<(PersonFeatures, u64)> = distinct
+        let (mut features, fingerprints): (Vec<PersonFeatures>, Vec<u64>) = distinct
             .par_iter()
             .map(|&i| {
                 let record = &records[i as usize];
@@ -265,31 +266,64 @@ impl PersonIndex {
                 let fingerprint = f.fingerprint();
                 (f, fingerprint)
             })
-            .collect();
+            .unzip();
         drop(addresses);
         // New profiles are numbered in the order that keeps similar ones next to each other
         // in memory (`locality_key`): comparing a profile with its candidates then mostly
         // reads memory that the comparisons of its neighbours have just read, and at a
         // million records the comparisons are bound by memory latency.
         let mut order: Vec<u32> = (0..features.len() as u32).collect();
-        order.par_sort_unstable_by_key(|&d| locality_key(&features[d as usize].0, d));
-        let mut features: Vec<Option<(PersonFeatures, u64)>> =
-            features.into_iter().map(Some).collect();
+        order.par_sort_unstable_by_key(|&d| locality_key(&features[d as usize], d));
+        // Each distinct record's profile: an existing one with the same features, else a new
+        // one. Nothing is moved yet: `sources` lists the record of each new profile.
+        let base = self.profiles.len() as u32;
         let mut profile_of_distinct = vec![0u32; distinct.len()];
-        let mut created = Vec::new();
-        // Room for every new profile up front: growing a vector of a few hundred megabytes by
-        // doubling copies it several times.
-        let n = features.len();
-        self.profiles.reserve(n);
-        self.pnc.reserve(n);
-        self.profile_records.reserve(n);
-        self.slots.reserve(n);
-        self.fingerprints.reserve(n);
+        let mut sources: Vec<u32> = Vec::with_capacity(features.len());
+        self.fingerprints.reserve(features.len());
         for &d in &order {
-            let (f, fingerprint) = features[d as usize].take().expect("each taken once");
-            profile_of_distinct[d as usize] = self.profile_of(f, fingerprint, &mut created);
+            let (f, fingerprint) = (&features[d as usize], fingerprints[d as usize]);
+            let profile = |p: u32| match p.checked_sub(base) {
+                None => &self.profiles[p as usize],
+                Some(new) => &features[sources[new as usize] as usize],
+            };
+            let same = self
+                .fingerprints
+                .get(&fingerprint)
+                .and_then(|ps| ps.iter().copied().find(|&p| profile(p) == f));
+            profile_of_distinct[d as usize] = same.unwrap_or_else(|| {
+                let p = base + sources.len() as u32;
+                self.fingerprints.entry(fingerprint).or_default().push(p);
+                sources.push(d);
+                p
+            });
         }
-        drop(features);
+        drop(fingerprints);
+        // The new profiles are moved into their places within the vector they were made in
+        // (the records whose features repeat an earlier profile's go last, and are dropped):
+        // a vector of several hundred megabytes is neither copied nor faulted in again.
+        let n_new = sources.len();
+        let mut in_place = vec![false; features.len()];
+        for &d in &sources {
+            in_place[d as usize] = true;
+        }
+        sources.extend((0..features.len() as u32).filter(|&d| !in_place[d as usize]));
+        drop(in_place);
+        permute(&mut features, &sources);
+        features.truncate(n_new);
+        self.pnc.par_extend(
+            features
+                .par_iter()
+                .map(|f| f.pnc.as_deref().map(hash_text).into_iter().collect()),
+        );
+        let n_profiles = self.profiles.len() + n_new;
+        self.profile_records.resize(n_profiles, Vec::new());
+        self.slots.resize(n_profiles, Vec::new());
+        if self.profiles.is_empty() {
+            self.profiles = features;
+        } else {
+            self.profiles.append(&mut features);
+        }
+        let created: Vec<u32> = (base..base + n_new as u32).collect();
         let mut distinct_of = vec![u32::MAX; records.len()];
         for (d, &i) in distinct.iter().enumerate() {
             distinct_of[i as usize] = d as u32;
@@ -304,30 +338,7 @@ impl PersonIndex {
         }
         touched.par_sort_unstable();
         touched.dedup();
-        created.sort_unstable();
         (touched, created)
-    }
-
-    /// The profile with the features `f`, created if new.
-    fn profile_of(&mut self, f: PersonFeatures, fingerprint: u64, created: &mut Vec<u32>) -> u32 {
-        let same = self
-            .fingerprints
-            .get(&fingerprint)
-            .and_then(|ps| ps.iter().copied().find(|&p| self.profiles[p as usize] == f));
-        match same {
-            Some(p) => p,
-            None => {
-                let p = self.profiles.len() as u32;
-                self.fingerprints.entry(fingerprint).or_default().push(p);
-                self.pnc
-                    .push(f.pnc.as_deref().map(hash_text).into_iter().collect());
-                self.profiles.push(f);
-                self.profile_records.push(Vec::new());
-                self.slots.push(Vec::new());
-                created.push(p);
-                p
-            }
-        }
     }
 
     fn add_record(&mut self, key: RecordKey, profile: u32, touched: &mut Vec<u32>) {
@@ -403,6 +414,29 @@ impl PersonIndex {
             .map(|&r| &self.records[r as usize])
             .max_by(|x, y| x.period.cmp(&y.period).then(y.cmp(x)))
             .expect("invariant: live profile")
+    }
+}
+
+/// Rearranges `items` so that position `i` holds the item that was at `sources[i]` (a
+/// permutation of the positions), by following each cycle of the permutation with swaps: every
+/// item moves within the vector, none is copied elsewhere.
+fn permute<T>(items: &mut [T], sources: &[u32]) {
+    debug_assert_eq!(items.len(), sources.len());
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        if done[start] {
+            continue;
+        }
+        let mut at = start;
+        loop {
+            done[at] = true;
+            let from = sources[at] as usize;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
     }
 }
 
@@ -645,8 +679,13 @@ pub fn compare_candidates(
     progress: crate::settings::Progress<'_>,
 ) -> (u64, Vec<(u32, u32, f64)>) {
     let table = pm.model.table();
+    let bounds = bound::Bounds::new(&table);
     let keep_at = keep_weight(settings);
     let tf = &pm.tf;
+    // Most candidate pairs are told from their summaries, read densely, to fall short of the
+    // weight kept; only the others are compared in full.
+    let summaries: Vec<bound::Summary> =
+        index.profiles.par_iter().map(bound::Summary::of).collect();
     let results = for_candidates(
         index,
         nodes,
@@ -656,8 +695,12 @@ pub fn compare_candidates(
         progress,
         &|p, candidates| {
             let a = &index.profiles[p as usize];
+            let summary = &summaries[p as usize];
             let mut out = Vec::new();
             for &q in candidates {
+                if bounds.below(summary, &summaries[q as usize], keep_at) {
+                    continue;
+                }
                 let w = table.weight(&compare::compare(a, &index.profiles[q as usize], tf));
                 if w >= keep_at {
                     out.push((p.min(q), p.max(q), w));
@@ -839,4 +882,21 @@ pub fn cluster_components(
 
 fn empty_pairs() -> Vec<(u32, u32)> {
     Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_places_each_item_from_its_source() {
+        // One 3-cycle, one swap, one fixed point.
+        let mut items = vec!["a", "b", "c", "d", "e", "f"];
+        let sources = [2, 0, 1, 4, 3, 5];
+        permute(&mut items, &sources);
+        assert_eq!(items, vec!["c", "a", "b", "e", "d", "f"]);
+        let mut identity = vec![1, 2, 3];
+        permute(&mut identity, &[0, 1, 2]);
+        assert_eq!(identity, vec![1, 2, 3]);
+    }
 }
