@@ -87,8 +87,16 @@ impl Default for BlockIndex {
 /// allocation of their own, and one memory access fewer to read them).
 type Members = SmallVec<[u32; 4]>;
 
-/// How many shards an index has.
-const SHARDS: usize = 8;
+/// How many shards an index has: enough that one shard of a million records' index fits in a
+/// processor's cache.
+const SHARDS: usize = 64;
+
+/// The keys, and their nodes, bound for one shard.
+#[derive(Clone, Default)]
+struct ShardList {
+    keys: Vec<u64>,
+    nodes: Vec<u32>,
+}
 
 fn shard_of(k: u64) -> usize {
     // The low bits of a key are its hash's (the flags are the top bits).
@@ -105,28 +113,48 @@ impl BlockIndex {
 
     /// Adds each of `nodes` (ascending, and after any node already in) under its refined keys
     /// (`keys[i]` for `nodes[i]`): `(broad, narrow)` pairs, the broad key made with
-    /// [`refinable`], or `(key, 0)` for a key that is not refined. The shards are filled in
-    /// parallel.
+    /// [`refinable`], or `(key, 0)` for a key that is not refined.
+    ///
+    /// The keys are first sorted out by shard (chunks of nodes side by side, so each shard's
+    /// list stays in node order), then the shards are filled side by side, each from its own
+    /// list: a shard is small enough to stay in the processor's cache while it is filled,
+    /// where inserting into the whole index at random would wait on memory at every key.
     pub fn insert_all_refined(&mut self, nodes: &[u32], keys: &[Vec<(u64, u64)>]) {
-        // Blocks hold about five members on average: room for the keys up front saves growing
-        // (and rehashing) each shard several times.
-        let entries: usize = keys
-            .iter()
-            .flatten()
-            .map(|&(_, narrow)| 1 + usize::from(narrow != 0))
-            .sum();
+        let chunk = nodes
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1);
+        let scattered: Vec<Vec<ShardList>> = nodes
+            .par_chunks(chunk)
+            .zip(keys.par_chunks(chunk))
+            .map(|(nodes, keys)| {
+                let mut lists = vec![ShardList::default(); SHARDS];
+                for (&node, keys) in nodes.iter().zip(keys) {
+                    for &(k, narrow) in keys {
+                        for k in [k, narrow] {
+                            if k != 0 {
+                                let list = &mut lists[shard_of(k)];
+                                list.keys.push(k);
+                                list.nodes.push(node);
+                            }
+                        }
+                    }
+                }
+                lists
+            })
+            .collect();
         self.shards
             .par_iter_mut()
             .enumerate()
             .for_each(|(s, shard)| {
-                shard.reserve(entries / 4 / SHARDS);
-                for (&node, keys) in nodes.iter().zip(keys) {
-                    for &(k, narrow) in keys {
-                        for k in [k, narrow] {
-                            if k != 0 && shard_of(k) == s {
-                                push(shard, k, node);
-                            }
-                        }
+                // Blocks hold about five members on average: room for the keys up front saves
+                // growing (and rehashing) the shard several times.
+                let entries: usize = scattered.iter().map(|lists| lists[s].keys.len()).sum();
+                shard.reserve(entries / 4);
+                for lists in &scattered {
+                    let list = &lists[s];
+                    for (&k, &node) in list.keys.iter().zip(&list.nodes) {
+                        push(shard, k, node);
                     }
                 }
             });
@@ -161,9 +189,13 @@ impl BlockIndex {
     /// key's block is used up to `refine_above` members, past that its narrow key's block
     /// (itself under the caps). Only members numbered `from` or more are looked at (found by
     /// bisection: members are ascending, nodes being added in ascending order).
+    ///
+    /// `keys` are sorted; `recent` holds the blocks of the keys of the node looked at before
+    /// (with the same caps), whose keys this node shares in part when nodes are visited in an
+    /// order that keeps similar ones together: those blocks are not looked up again.
     #[allow(clippy::too_many_arguments)]
-    pub fn candidates_refined(
-        &self,
+    pub fn candidates_refined<'a>(
+        &'a self,
         node: u32,
         keys: &[(u64, u64)],
         caps: (usize, usize),
@@ -171,11 +203,23 @@ impl BlockIndex {
         from: u32,
         keep: impl Fn(u32) -> bool,
         out: &mut Vec<u32>,
+        recent: &mut RecentBlocks<'a>,
     ) {
-        let blocks = keys
-            .iter()
-            .filter_map(|&key| self.refined_block(key, caps, refine_above));
-        gather(node, blocks, from, keep, out);
+        let RecentBlocks { last, next } = recent;
+        next.clear();
+        let mut i = 0;
+        for &key in keys {
+            while i < last.len() && last[i].0 < key {
+                i += 1;
+            }
+            let block = match last.get(i) {
+                Some(&(k, block)) if k == key => block,
+                _ => self.refined_block(key, caps, refine_above),
+            };
+            next.push((key, block));
+        }
+        std::mem::swap(last, next);
+        gather(node, last.iter().filter_map(|b| b.1), from, keep, out);
     }
 
     /// The block a refined key stands for: the broad block while it holds at most
@@ -233,6 +277,17 @@ impl BlockIndex {
         blocks.into_iter().map(|b| b.1).collect()
     }
 }
+
+/// The blocks of the last node's keys (see [`BlockIndex::candidates_refined`]), and room for
+/// the next node's.
+#[derive(Debug, Default)]
+pub struct RecentBlocks<'a> {
+    last: Vec<KeyBlock<'a>>,
+    next: Vec<KeyBlock<'a>>,
+}
+
+/// A refined key and the block it stands for (`None` when over its cap).
+type KeyBlock<'a> = ((u64, u64), Option<&'a [u32]>);
 
 /// The members of `blocks` numbered `from` or more, other than `node` and allowed by `keep`,
 /// into `out`, sorted and without repeats.
@@ -311,23 +366,40 @@ mod tests {
         let mut at_once = BlockIndex::default();
         at_once.insert_all_refined(&nodes, &keys);
         assert_eq!(one_by_one, at_once);
-        let mut out = Vec::new();
+        // The candidates of `node` with fresh lookups.
+        let candidates = |node: u32, caps, refine_above, from| {
+            let mut out = Vec::new();
+            let keys = &keys[node as usize];
+            let mut recent = RecentBlocks::default();
+            at_once.candidates_refined(
+                node,
+                keys,
+                caps,
+                refine_above,
+                from,
+                |_| true,
+                &mut out,
+                &mut recent,
+            );
+            out
+        };
         // Small enough: the whole block.
-        at_once.candidates_refined(0, &keys[0], (400, 50), 4, 0, |_| true, &mut out);
-        assert_eq!(out, vec![1, 2, 3]);
+        assert_eq!(candidates(0, (400, 50), 4, 0), vec![1, 2, 3]);
         // Past the size: only the narrow block, from either side alike.
-        at_once.candidates_refined(0, &keys[0], (400, 50), 3, 0, |_| true, &mut out);
-        assert_eq!(out, vec![1]);
-        at_once.candidates_refined(3, &keys[3], (400, 50), 3, 0, |_| true, &mut out);
-        assert_eq!(out, vec![2]);
+        assert_eq!(candidates(0, (400, 50), 3, 0), vec![1]);
+        assert_eq!(candidates(3, (400, 50), 3, 0), vec![2]);
         // A narrow block over its own cap is skipped like any other.
-        at_once.candidates_refined(0, &keys[0], (400, 1), 3, 0, |_| true, &mut out);
-        assert!(out.is_empty());
+        assert!(candidates(0, (400, 1), 3, 0).is_empty());
         // Only the members from a number on.
-        at_once.candidates_refined(1, &keys[1], (400, 50), 4, 2, |_| true, &mut out);
-        assert_eq!(out, vec![2, 3]);
-        at_once.candidates_refined(0, &keys[0], (400, 1), 3, 0, |_| true, &mut out);
-        assert!(out.is_empty());
+        assert_eq!(candidates(1, (400, 50), 4, 2), vec![2, 3]);
+        assert!(candidates(0, (400, 1), 3, 0).is_empty());
+        // The blocks remembered from the node before give what looking them up gives.
+        let (mut recent, mut out) = (RecentBlocks::default(), Vec::new());
+        for node in [0, 1, 3, 2, 2] {
+            let k = &keys[node as usize];
+            at_once.candidates_refined(node, k, (400, 50), 3, 0, |_| true, &mut out, &mut recent);
+            assert_eq!(out, candidates(node, (400, 50), 3, 0));
+        }
         // The broad block of a refined rule is not counted as oversized: it was replaced.
         assert_eq!(at_once.oversized((400, 1)), 2);
         assert_eq!(at_once.sorted_blocks().len(), 3);

@@ -15,13 +15,13 @@
 
 use std::hash::{Hash, Hasher};
 
-use model::{Gender, PartialDate};
+use model::Gender;
 use rustc_hash::FxHasher;
 
 use crate::fellegi_sunter::{MAX_COMPARISONS, Table};
 use crate::persons::compare::{
-    ADDRESS, ALIASES, DOB, FORENAME, GENDER, LINES, LOCALITY, OTHER_IDS, PHONE, PNC, Part,
-    SAME_REF, SURNAME, address_level, dob, postcode_part,
+    ADDRESS, ALIASES, DOB, DobKey, FORENAME, GENDER, LINES, LOCALITY, OTHER_IDS, PHONE, PNC, Part,
+    SAME_REF, SURNAME, address_level, postcode_part,
 };
 use crate::persons::features::{
     ALIASES as ALIAS_COUNT, LINE_BRANDS, LINE_NUMBERS, LOCALITY as LOCALITY_COUNT,
@@ -30,12 +30,12 @@ use crate::persons::features::{
 
 /// What the bound knows of a profile: hashes (32 bits of them: equal hashes only say that the
 /// values may be equal, different ones that they differ), the date of birth, the postcode's
-/// keys and folded masks of the lists. 48 bytes, so that a profile's candidates' summaries
+/// keys and folded masks of the lists. One cache line, so that a profile's candidates' summaries
 /// are read in few cache lines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     postcode_key: u64,
-    dob: Option<PartialDate>,
+    dob: DobKey,
     /// Surname and first forename hashes (0 when empty).
     names: [u32; 2],
     district_key: u32,
@@ -82,7 +82,7 @@ impl Summary {
         let has = |count: u8, bit: u8| if count > 0 { bit } else { 0 };
         Summary {
             postcode_key: f.postcode_key,
-            dob: f.dob,
+            dob: f.dob_key,
             names: [hash32(&f.surname), hash32(&f.forename)],
             district_key: f.district_key,
             address: [
@@ -147,7 +147,7 @@ fn possible_levels(a: &Summary, b: &Summary) -> [Levels; MAX_COMPARISONS] {
         (0, _) | (_, 0) => level(0) | level(2),
         _ => up_to(5),
     };
-    levels[DOB] = level(dob(a.dob, b.dob));
+    levels[DOB] = level(a.dob.level(b.dob));
     levels[PNC] = match (a.pnc, b.pnc) {
         (0, _) | (_, 0) => level(0),
         (x, y) if x == y => level(1) | level(2),
@@ -283,6 +283,11 @@ mod tests {
         }
         assert_eq!(fold(0), 0);
         assert_eq!(fold(1 | (1 << 16)), 1);
+    }
+
+    #[test]
+    fn a_summary_fits_a_cache_line() {
+        assert!(std::mem::size_of::<Summary>() <= 64);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! agreement on a value, that value's frequency. Weights are not decided here: they are
 //! learnt (`em`) and applied (`fellegi_sunter`).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use model::PartialDate;
 use strsim::osa_distance;
 
@@ -195,7 +195,7 @@ pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencie
     if a.counts[ALIAS_COUNT] > 0 || b.counts[ALIAS_COUNT] > 0 {
         (gamma.levels[ALIASES], gamma.tf[ALIASES]) = aliases(a, b, tf);
     }
-    gamma.levels[DOB] = dob(a.dob, b.dob);
+    gamma.levels[DOB] = a.dob_key.level(b.dob_key);
     gamma.levels[PNC] = match (a.pnc_hash, b.pnc_hash) {
         (0, _) | (_, 0) => 0,
         (x, y) if x == y && a.pnc == b.pnc => 1,
@@ -472,52 +472,88 @@ fn aliases(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -
 
 /// Date-of-birth level.
 pub fn dob(a: Option<PartialDate>, b: Option<PartialDate>) -> u8 {
-    let (Some(a), Some(b)) = (a, b) else {
-        return 0;
-    };
-    match (a, b) {
-        (PartialDate::Full(x), PartialDate::Full(y)) => {
-            if x == y {
+    DobKey::of(a).level(DobKey::of(b))
+}
+
+/// A date of birth prepared for comparing many times: its parts, and for a full date its day
+/// number and its eight digits (`YYYYMMDD`) as packed decimal, so that the level of two dates
+/// takes a few integer operations instead of calendar arithmetic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct DobKey {
+    /// Days since the common era, for a full date (else 0).
+    days: i32,
+    /// The digits of `YYYYMMDD`, four bits each, for a full date (else 0).
+    digits: u32,
+    year: i32,
+    /// 0 when unknown.
+    month: u8,
+    /// 0 when unknown (not a full date).
+    day: u8,
+    known: bool,
+}
+
+impl DobKey {
+    /// The key of a date of birth, possibly partial or missing.
+    pub fn of(date: Option<PartialDate>) -> DobKey {
+        let Some(date) = date else {
+            return DobKey::default();
+        };
+        let mut key = DobKey {
+            year: date.year(),
+            month: date.month().map_or(0, |m| m as u8),
+            known: true,
+            ..DobKey::default()
+        };
+        if let PartialDate::Full(d) = date {
+            key.day = d.day() as u8;
+            key.days = d.num_days_from_ce();
+            // The eight lowest decimal digits of YYYYMMDD, as `digits_different` read them.
+            let mut n = (d.year() as u32)
+                .wrapping_mul(10_000)
+                .wrapping_add(d.month() * 100 + d.day());
+            for i in 0..8 {
+                key.digits |= (n % 10) << (4 * i);
+                n /= 10;
+            }
+        }
+        key
+    }
+
+    /// The date-of-birth level of two keys (see [`comparisons`]).
+    pub fn level(self, other: DobKey) -> u8 {
+        let (a, b) = (self, other);
+        if !a.known || !b.known {
+            return 0;
+        }
+        if a.day != 0 && b.day != 0 {
+            let apart = (a.days - b.days).abs();
+            return if a.days == b.days {
                 1
-            } else if x.year() == y.year() && x.day() == y.month() && x.month() == y.day() {
+            } else if a.year == b.year && a.day == b.month && a.month == b.day {
                 2
-            } else if digits_different(x, y) == 1 || (x - y).num_days().abs() <= 3 {
+            } else if digits_different(a.digits, b.digits) == 1 || apart <= 3 {
                 4
-            } else if (x - y).num_days().abs() <= 366 {
+            } else if apart <= 366 {
                 6
             } else {
                 7
-            }
+            };
         }
-        _ => {
-            let same_month = a.month().is_some() && a.month() == b.month() && a.year() == b.year();
-            if same_month {
-                return 3;
-            }
-            let year_only = a.month().is_none() || b.month().is_none();
-            if year_only && a.year() == b.year() {
-                return 5;
-            }
-            if (a.year() - b.year()).abs() <= 1 {
-                6
-            } else {
-                7
-            }
+        if a.month != 0 && a.month == b.month && a.year == b.year {
+            return 3;
         }
+        let year_only = a.month == 0 || b.month == 0;
+        if year_only && a.year == b.year {
+            return 5;
+        }
+        if (a.year - b.year).abs() <= 1 { 6 } else { 7 }
     }
 }
 
-/// How many of the eight digits of `YYYYMMDD` differ.
-fn digits_different(x: NaiveDate, y: NaiveDate) -> usize {
-    let digits = |d: NaiveDate| d.year() as u32 * 10_000 + d.month() * 100 + d.day();
-    let (mut a, mut b) = (digits(x), digits(y));
-    let mut different = 0;
-    for _ in 0..8 {
-        different += usize::from(a % 10 != b % 10);
-        a /= 10;
-        b /= 10;
-    }
-    different
+/// How many of two packed-decimal numbers' eight digits differ.
+fn digits_different(a: u32, b: u32) -> u32 {
+    let x = a ^ b;
+    ((x | (x >> 1) | (x >> 2) | (x >> 3)) & 0x1111_1111).count_ones()
 }
 
 /// Phone level over two sorted lists: 1 with the rarest shared number's frequency, 2 when

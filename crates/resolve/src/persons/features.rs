@@ -15,6 +15,7 @@ use model::{Gender, PartialDate};
 
 use crate::input::PersonRecord;
 use crate::normalise::{self, AddressLine, Sketch};
+use crate::persons::compare::DobKey;
 use crate::text::Text;
 
 /// A normalised person record; equal features from the same force and reference make one
@@ -43,6 +44,8 @@ pub struct PersonFeatures {
     pub locality_sketches: [Sketch; 2],
     /// Date of birth.
     pub dob: Option<PartialDate>,
+    /// Date of birth prepared for comparing.
+    pub dob_key: DobKey,
     /// The postcode's text packed into a number (0 when none; a canonical postcode has at
     /// most eight bytes).
     pub postcode_key: u64,
@@ -276,6 +279,7 @@ impl PersonFeatures {
                 locality.get(1).map_or(Sketch::default(), |w| Sketch::of(w)),
             ],
             dob: record.dob,
+            dob_key: DobKey::of(record.dob),
             postcode_key: postcode.map_or(0, |p| pack_text(p.as_str())),
             district_key: postcode.map_or(0, |p| pack_text(p.outward()) as u32),
             force: force_index(&record.key.force),

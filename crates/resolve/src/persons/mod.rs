@@ -19,7 +19,7 @@ use smallvec::SmallVec;
 
 use model::{ForceCode, Period};
 
-use crate::blocking::BlockIndex;
+use crate::blocking::{BlockIndex, RecentBlocks};
 use crate::cluster::{self, Linkage, Thresholds};
 use crate::decisions::Decision;
 use crate::em::{self, Patterns};
@@ -589,30 +589,34 @@ fn for_candidates<T: Send>(
         progress(Stage::Compare, (chunk_no * 16_384) as u64, total);
         let results: Vec<T> = chunk
             .par_iter()
-            .map_init(Vec::new, |candidates, &p| {
-                let made;
-                let keys = match node_keys.get(p) {
-                    Some(keys) => keys,
-                    None => {
-                        made = blocking::keys(&index.profiles[p as usize]);
-                        &made
-                    }
-                };
-                let (from, keep) = match pairs {
-                    Pairs::Later => (p + 1, None),
-                    Pairs::Kept(keep) => (0, Some(keep)),
-                };
-                index.blocks.candidates_refined(
-                    p,
-                    keys,
-                    (settings.max_block_size, settings.max_broad_block_size),
-                    settings.refine_block_size,
-                    from,
-                    |q| live[q as usize] && keep.is_none_or(|keep| keep(p, q)),
-                    candidates,
-                );
-                visit(p, candidates)
-            })
+            .map_init(
+                || (Vec::new(), RecentBlocks::default()),
+                |(candidates, recent), &p| {
+                    let made;
+                    let keys = match node_keys.get(p) {
+                        Some(keys) => keys,
+                        None => {
+                            made = blocking::keys(&index.profiles[p as usize]);
+                            &made
+                        }
+                    };
+                    let (from, keep) = match pairs {
+                        Pairs::Later => (p + 1, None),
+                        Pairs::Kept(keep) => (0, Some(keep)),
+                    };
+                    index.blocks.candidates_refined(
+                        p,
+                        keys,
+                        (settings.max_block_size, settings.max_broad_block_size),
+                        settings.refine_block_size,
+                        from,
+                        |q| live[q as usize] && keep.is_none_or(|keep| keep(p, q)),
+                        candidates,
+                        recent,
+                    );
+                    visit(p, candidates)
+                },
+            )
             .collect();
         out.extend(results);
     }
