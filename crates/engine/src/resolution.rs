@@ -44,8 +44,7 @@ pub fn analyse(
     progress: resolve::Progress<'_>,
 ) -> Result<AnalyseReport> {
     let returns = store.load_current(actor, &Scope::National)?;
-    let input = resolve::input_from_returns(returns.iter().map(|(_, ret)| ret));
-    drop(returns);
+    let input = resolve::input_from_returns(returns.into_iter().map(|(_, ret)| ret));
     let decisions: Vec<resolve::Decision> = store
         .decisions(actor)?
         .iter()
@@ -337,8 +336,7 @@ pub fn explain_persons(
     b: &RecordRef,
 ) -> Result<Option<resolve::Explanation>> {
     let returns = store.load_current(actor, &Scope::National)?;
-    let input = resolve::input_from_returns(returns.iter().map(|(_, ret)| ret));
-    drop(returns);
+    let input = resolve::input_from_returns(returns.into_iter().map(|(_, ret)| ret));
     let (key_a, key_b) = (to_record_key(a), to_record_key(b));
     let find = |key: &RecordKey| input.persons.iter().find(|p| &p.key == key);
     let (Some(record_a), Some(record_b)) = (find(&key_a), find(&key_b)) else {

@@ -452,7 +452,7 @@ fn read_world(dir: &Path) -> Input {
                 &parsed.problems[..parsed.problems.len().min(3)]
             )
         });
-        input.add_return(&ret);
+        input.add_return(ret);
     }
     input
 }

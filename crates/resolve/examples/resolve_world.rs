@@ -126,7 +126,7 @@ fn read_world(dir: &Path) -> Result<Input, Box<dyn Error>> {
                 .ret
                 .ok_or_else(|| format!("{} rejected", f.path.display()))?;
             let mut part = Input::default();
-            part.add_return(&ret);
+            part.add_return(ret);
             Ok(part)
         })
         .collect();

@@ -154,7 +154,7 @@ pub struct Input {
 }
 
 /// Collects the records of `returns` (each the current version of its force's period).
-pub fn input_from_returns<'a>(returns: impl IntoIterator<Item = &'a Return>) -> Input {
+pub fn input_from_returns(returns: impl IntoIterator<Item = Return>) -> Input {
     let mut input = Input::default();
     for ret in returns {
         input.add_return(ret);
@@ -163,21 +163,22 @@ pub fn input_from_returns<'a>(returns: impl IntoIterator<Item = &'a Return>) -> 
 }
 
 impl Input {
-    /// Adds the records of one return (so that a caller reading many returns can drop each
-    /// after adding it).
-    pub fn add_return(&mut self, ret: &Return) {
-        let force = &ret.header.force;
-        let period = ret.header.period;
-        let key = |reference: &str| RecordKey::new(force.clone(), period, reference);
-        let status_of: FxHashMap<&str, LineStatus> = ret
-            .lines
+    /// Adds the records of one return, taking its values rather than copying them (a caller
+    /// reading many returns adds each as it is read).
+    pub fn add_return(&mut self, ret: Return) {
+        let Return {
+            header,
+            lines,
+            nominals,
+            locations,
+            vehicles,
+            ..
+        } = ret;
+        let (force, period) = (header.force, header.period);
+        let key = |reference: String| RecordKey::new(force.clone(), period, reference);
+        let status_of: FxHashMap<&str, LineStatus> = lines
             .iter()
             .map(|line| (line.line_ref.as_str(), line.status))
-            .collect();
-        let line_of: FxHashMap<&str, &model::Line> = ret
-            .lines
-            .iter()
-            .map(|line| (line.line_ref.as_str(), line))
             .collect();
         let statuses = |refs: &mut dyn Iterator<Item = &LineRef>| -> Vec<LineStatus> {
             let mut out: Vec<LineStatus> = refs
@@ -187,62 +188,13 @@ impl Input {
             out.dedup();
             out
         };
-        self.persons.reserve(ret.nominals.len());
-        self.lines.reserve(ret.lines.len());
-        let mut nominal_lines: FxHashMap<&str, &[LineRef]> = FxHashMap::default();
-        for nominal in &ret.nominals {
-            nominal_lines.insert(nominal.nominal_ref.as_str(), &nominal.line_refs);
-            self.persons.push(PersonRecord {
-                key: key(nominal.nominal_ref.as_str()),
-                surname: nominal.surname.clone(),
-                forenames: nominal.forenames.clone(),
-                aliases: nominal.aliases.clone(),
-                dob: nominal.dob,
-                gender: nominal.gender,
-                pnc_id: nominal.pnc_id.clone(),
-                address: nominal.address.clone(),
-                postcode: nominal.postcode.clone(),
-                phone_numbers: nominal.phone_numbers.clone(),
-                other_ids: Vec::new(),
-                line_refs: nominal.line_refs.clone(),
-                line_statuses: statuses(&mut nominal.line_refs.iter()),
-                line_names: nominal
-                    .line_refs
-                    .iter()
-                    .filter_map(|r| line_of.get(r.as_str()).map(|l| l.line_name.clone()))
-                    .collect(),
-                line_numbers: nominal
-                    .line_refs
-                    .iter()
-                    .filter_map(|r| line_of.get(r.as_str()))
-                    .flat_map(|l| l.deal_numbers.iter().cloned())
-                    .collect(),
-            });
-        }
-        let mut people_of_line: FxHashMap<&str, Vec<NominalRef>> = FxHashMap::default();
-        for nominal in &ret.nominals {
-            for line_ref in &nominal.line_refs {
-                people_of_line
-                    .entry(line_ref.as_str())
-                    .or_default()
-                    .push(nominal.nominal_ref.clone());
-            }
-        }
-        for line in &ret.lines {
-            let nominal_refs = people_of_line
-                .remove(line.line_ref.as_str())
-                .unwrap_or_default();
-            self.lines.push(LineRecord {
-                key: key(line.line_ref.as_str()),
-                line_name: line.line_name.clone(),
-                deal_numbers: line.deal_numbers.clone(),
-                exporting_force: line.exporting_force.clone(),
-                exporting_area: line.exporting_area.clone(),
-                importing_areas: line.importing_areas.clone(),
-                status: line.status,
-                nominal_refs,
-            });
-        }
+
+        // Places and vehicles first: the people they name lead to more lines, read before the
+        // people's own values are taken.
+        let nominal_lines: FxHashMap<&str, &[LineRef]> = nominals
+            .iter()
+            .map(|n| (n.nominal_ref.as_str(), n.line_refs.as_slice()))
+            .collect();
         // A place or vehicle is under investigation when a line it serves is, directly or
         // through the people the record names.
         let linked = |line_refs: &[LineRef], nominal_refs: &[NominalRef]| {
@@ -252,20 +204,86 @@ impl Input {
                 .flat_map(|refs| refs.iter());
             statuses(&mut line_refs.iter().chain(through_people))
         };
-        for location in &ret.locations {
+        for location in locations {
+            let line_statuses = linked(&location.line_refs, &location.nominal_refs);
             self.locations.push(LocationRecord {
-                key: key(location.location_ref.as_str()),
-                address: location.address.clone(),
-                postcode: location.postcode.clone(),
+                key: key(location.location_ref.0),
+                address: location.address,
+                postcode: location.postcode,
                 kind: location.kind,
-                line_statuses: linked(&location.line_refs, &location.nominal_refs),
+                line_statuses,
             });
         }
-        for vehicle in &ret.vehicles {
+        for vehicle in vehicles {
+            let line_statuses = linked(&vehicle.line_refs, &vehicle.nominal_refs);
             self.vehicles.push(VehicleRecord {
-                key: key(vehicle.vrm.as_str()),
-                vrm: vehicle.vrm.clone(),
-                line_statuses: linked(&vehicle.line_refs, &vehicle.nominal_refs),
+                key: key(vehicle.vrm.as_str().to_string()),
+                vrm: vehicle.vrm,
+                line_statuses,
+            });
+        }
+        drop(nominal_lines);
+
+        // The people of each line, in the order of the line's table.
+        let line_index: FxHashMap<&str, usize> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| (line.line_ref.as_str(), i))
+            .collect();
+        let mut people_of_line: Vec<Vec<NominalRef>> = vec![Vec::new(); lines.len()];
+        for nominal in &nominals {
+            for line_ref in &nominal.line_refs {
+                if let Some(&i) = line_index.get(line_ref.as_str()) {
+                    people_of_line[i].push(nominal.nominal_ref.clone());
+                }
+            }
+        }
+
+        self.persons.reserve(nominals.len());
+        for nominal in nominals {
+            let linked_lines = || {
+                nominal
+                    .line_refs
+                    .iter()
+                    .filter_map(|r| line_index.get(r.as_str()).map(|&i| &lines[i]))
+            };
+            let line_statuses = statuses(&mut nominal.line_refs.iter());
+            let line_names = linked_lines().map(|l| l.line_name.clone()).collect();
+            let line_numbers = linked_lines()
+                .flat_map(|l| l.deal_numbers.iter().cloned())
+                .collect();
+            self.persons.push(PersonRecord {
+                key: key(nominal.nominal_ref.0),
+                surname: nominal.surname,
+                forenames: nominal.forenames,
+                aliases: nominal.aliases,
+                dob: nominal.dob,
+                gender: nominal.gender,
+                pnc_id: nominal.pnc_id,
+                address: nominal.address,
+                postcode: nominal.postcode,
+                phone_numbers: nominal.phone_numbers,
+                other_ids: Vec::new(),
+                line_refs: nominal.line_refs,
+                line_statuses,
+                line_names,
+                line_numbers,
+            });
+        }
+        drop(line_index);
+        drop(status_of);
+
+        self.lines.reserve(lines.len());
+        for (line, nominal_refs) in lines.into_iter().zip(people_of_line) {
+            self.lines.push(LineRecord {
+                key: key(line.line_ref.0),
+                line_name: line.line_name,
+                deal_numbers: line.deal_numbers,
+                exporting_force: line.exporting_force,
+                exporting_area: line.exporting_area,
+                importing_areas: line.importing_areas,
+                status: line.status,
+                nominal_refs,
             });
         }
     }

@@ -60,7 +60,7 @@ fn world() -> &'static World {
 fn full_resolution() -> &'static (Input, Resolution) {
     static RESOLUTION: OnceLock<(Input, Resolution)> = OnceLock::new();
     RESOLUTION.get_or_init(|| {
-        let input = resolve::input_from_returns(&world().returns);
+        let input = resolve::input_from_returns(world().returns.iter().cloned());
         let resolution = resolve::resolve(&input, &[], &PreviousIds::new(), &Settings::default());
         (input, resolution)
     })
@@ -585,7 +585,8 @@ fn ids_are_stable() {
     // Without the last month, then with it: records of the first run keep their ids.
     let returns = &world().returns;
     let last = returns.iter().map(|r| r.header.period).max().unwrap();
-    let earlier = resolve::input_from_returns(returns.iter().filter(|r| r.header.period < last));
+    let earlier =
+        resolve::input_from_returns(returns.iter().filter(|r| r.header.period < last).cloned());
     let before = resolve::resolve(&earlier, &[], &PreviousIds::new(), &Settings::default());
     let after = resolve::resolve(
         input,
@@ -612,14 +613,16 @@ fn ids_are_stable() {
 fn incremental_runs_match_a_full_run_with_the_same_models() {
     let returns = &world().returns;
     let last = returns.iter().map(|r| r.header.period).max().unwrap();
-    let earlier = resolve::input_from_returns(returns.iter().filter(|r| r.header.period < last));
-    let newest = resolve::input_from_returns(returns.iter().filter(|r| r.header.period == last));
+    let earlier =
+        resolve::input_from_returns(returns.iter().filter(|r| r.header.period < last).cloned());
+    let newest =
+        resolve::input_from_returns(returns.iter().filter(|r| r.header.period == last).cloned());
     let settings = Settings::default();
     let before = resolve::resolve(&earlier, &[], &PreviousIds::new(), &settings);
     let models = before.models().clone();
     let previous = PreviousIds::from_resolution(&before);
     let incremental = resolve::resolve_incremental(before, &newest, &[], &settings);
-    let all = resolve::input_from_returns(returns.iter());
+    let all = resolve::input_from_returns(returns.iter().cloned());
     let full = resolve::resolve_using(&all, &[], &previous, &settings, &models);
     for kind in [
         EntityKind::Person,
@@ -634,8 +637,13 @@ fn incremental_runs_match_a_full_run_with_the_same_models() {
     assert!(incremental.stats.person_pairs_compared < full.stats.person_pairs_compared);
 
     // A resubmission replaces the return it resubmits.
-    let resubmitted =
-        resolve::input_from_returns(returns.iter().filter(|r| r.header.period == last).take(1));
+    let resubmitted = resolve::input_from_returns(
+        returns
+            .iter()
+            .filter(|r| r.header.period == last)
+            .take(1)
+            .cloned(),
+    );
     let again = resolve::resolve_incremental(incremental, &resubmitted, &[], &settings);
     assert_eq!(again.stats.person_records, full.stats.person_records);
 }

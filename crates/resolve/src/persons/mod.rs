@@ -272,8 +272,7 @@ impl PersonIndex {
         // in memory (`locality_key`): comparing a profile with its candidates then mostly
         // reads memory that the comparisons of its neighbours have just read, and at a
         // million records the comparisons are bound by memory latency.
-        let mut order: Vec<u32> = (0..features.len() as u32).collect();
-        order.par_sort_unstable_by_key(|&d| locality_key(&features[d as usize], d));
+        let order = locality_order(&features, (0..features.len() as u32).collect());
         // Each distinct record's profile: an existing one with the same features, else a new
         // one. Nothing is moved yet: `sources` lists the record of each new profile.
         let base = self.profiles.len() as u32;
@@ -440,6 +439,17 @@ fn permute<T>(items: &mut [T], sources: &[u32]) {
     }
 }
 
+/// `nodes` (positions in `profiles`) sorted by [`locality_key`], each key made once (a sort by a
+/// key function would make it, reading two scattered profiles, at every comparison).
+fn locality_order(profiles: &[PersonFeatures], nodes: Vec<u32>) -> Vec<u32> {
+    let mut keyed: Vec<_> = nodes
+        .into_par_iter()
+        .map(|p| locality_key(&profiles[p as usize], p))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_par_iter().map(|key| key.3).collect()
+}
+
 /// The order [`PersonIndex::add`] numbers new profiles in, and [`for_candidates`] visits them
 /// in.
 fn locality_key(f: &PersonFeatures, p: u32) -> (u32, Option<i32>, u32, u32) {
@@ -578,8 +588,7 @@ fn for_candidates<T: Send>(
     visit: &(dyn Fn(u32, &[u32]) -> T + Sync),
 ) -> Vec<T> {
     let total = nodes.len() as u64;
-    let mut order = nodes.to_vec();
-    order.par_sort_unstable_by_key(|&p| locality_key(&index.profiles[p as usize], p));
+    let order = locality_order(&index.profiles, nodes.to_vec());
     // Which profiles are live, compactly (read for every member of every block).
     let live: Vec<bool> = (0..index.profiles.len() as u32)
         .map(|q| index.is_live(q))
