@@ -355,40 +355,73 @@ pub struct PersonTermFrequencies {
     pub unseen: FxHashMap<&'static str, f32>,
 }
 
+/// How many people (force and reference) hold each value that `values` gives of their
+/// profiles: `values` calls its `add` with each value's hash and a way to make the value, and a
+/// person's several profiles count a value once.
+fn count_once<'a, K: Eq + Hash>(
+    profiles: &[&'a PersonFeatures],
+    values: impl Fn(&'a PersonFeatures, &mut dyn FnMut(u64, &dyn Fn() -> K)),
+) -> FxHashMap<K, u32> {
+    let mut seen: FxHashSet<(u16, &str, u64)> = FxHashSet::default();
+    let mut counts: FxHashMap<K, u32> = FxHashMap::default();
+    for &p in profiles {
+        values(p, &mut |value, make| {
+            if seen.insert((p.force, &p.reference, value)) {
+                *counts.entry(make()).or_default() += 1;
+            }
+        });
+    }
+    counts
+}
+
 impl PersonTermFrequencies {
     /// Counts the values of `profiles`.
-    pub fn count<'a>(profiles: impl Iterator<Item = &'a PersonFeatures>) -> PersonTermFrequencies {
-        let mut seen: FxHashSet<(u16, &str, u8, u64)> = FxHashSet::default();
-        let mut surname: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut forename: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut alias: FxHashMap<Box<str>, u32> = FxHashMap::default();
-        let mut phone: FxHashMap<u64, u32> = FxHashMap::default();
+    pub fn count(profiles: &[&PersonFeatures]) -> PersonTermFrequencies {
         let hash = |s: &str| {
             let mut h = FxHasher::default();
             s.hash(&mut h);
             h.finish()
         };
-        for p in profiles {
-            let mut once =
-                |field: u8, value: u64| seen.insert((p.force, &*p.reference, field, value));
-            if !p.surname.is_empty() && once(0, hash(&p.surname)) {
-                *surname.entry((*p.surname).into()).or_default() += 1;
-            }
-            let first = p.first_forename();
-            if !first.is_empty() && once(1, hash(first)) {
-                *forename.entry(first.into()).or_default() += 1;
-            }
-            for a in p.aliases.iter() {
-                if once(2, hash(a)) {
-                    *alias.entry(a.clone()).or_default() += 1;
-                }
-            }
-            for &n in p.phones.iter() {
-                if once(3, n) {
-                    *phone.entry(n).or_default() += 1;
-                }
-            }
-        }
+        // The four fields are counted side by side, each over every profile.
+        let ((surname, forename), (alias, phone)) = rayon::join(
+            || {
+                rayon::join(
+                    || {
+                        count_once(profiles, |p, add| {
+                            if !p.surname.is_empty() {
+                                add(hash(&p.surname), &|| (*p.surname).into());
+                            }
+                        })
+                    },
+                    || {
+                        count_once(profiles, |p, add| {
+                            let first = p.first_forename();
+                            if !first.is_empty() {
+                                add(hash(first), &|| first.into());
+                            }
+                        })
+                    },
+                )
+            },
+            || {
+                rayon::join(
+                    || {
+                        count_once(profiles, |p, add| {
+                            for a in p.aliases.iter() {
+                                add(hash(a), &|| a.clone());
+                            }
+                        })
+                    },
+                    || {
+                        count_once(profiles, |p, add| {
+                            for &n in p.phones.iter() {
+                                add(n, &|| n);
+                            }
+                        })
+                    },
+                )
+            },
+        );
         fn shares<K: Eq + Hash>(counts: FxHashMap<K, u32>) -> (FxHashMap<K, f32>, f32) {
             let total: u64 = counts.values().map(|&c| u64::from(c)).sum();
             let total = total.max(1) as f64;

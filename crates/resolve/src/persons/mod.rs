@@ -327,30 +327,60 @@ impl PersonIndex {
         for (d, &i) in distinct.iter().enumerate() {
             distinct_of[i as usize] = d as u32;
         }
-        let keys: Vec<RecordKey> = records.par_iter().map(|r| r.key.clone()).collect();
-        self.records.reserve(records.len());
-        self.record_profile.reserve(records.len());
-        let mut touched = Vec::with_capacity(records.len());
-        for (i, key) in keys.into_iter().enumerate() {
-            let d = distinct_of[first[i] as usize];
-            self.add_record(key, profile_of_distinct[d as usize], &mut touched);
+        // Each record's profile; then each profile's new records and returns, gathered side by
+        // side (a profile's records ascending, its returns sorted without repeats).
+        let base_record = self.records.len() as u32;
+        let mut assigned: Vec<(u32, u32)> = (0..records.len())
+            .into_par_iter()
+            .map(|i| {
+                let d = distinct_of[first[i] as usize];
+                (profile_of_distinct[d as usize], base_record + i as u32)
+            })
+            .collect();
+        self.record_profile
+            .par_extend(assigned.par_iter().map(|&(p, _)| p));
+        self.records
+            .par_extend(records.par_iter().map(|r| r.key.clone()));
+        assigned.par_sort_unstable();
+        let gained: Vec<(u32, Vec<u32>, Vec<u64>)> = assigned
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .map(|group| {
+                let ids: Vec<u32> = group.iter().map(|&(_, r)| r).collect();
+                let mut slots: Vec<u64> = group
+                    .iter()
+                    .map(|&(_, r)| {
+                        let key = &records[(r - base_record) as usize].key;
+                        slot(&key.force, key.period)
+                    })
+                    .collect();
+                slots.sort_unstable();
+                slots.dedup();
+                (group[0].0, ids, slots)
+            })
+            .collect();
+        drop(assigned);
+        let touched: Vec<u32> = gained.iter().map(|g| g.0).collect();
+        for (p, ids, slots) in gained {
+            let (held, returns) = (
+                &mut self.profile_records[p as usize],
+                &mut self.slots[p as usize],
+            );
+            if held.is_empty() {
+                *held = ids;
+            } else {
+                held.extend(ids);
+            }
+            if returns.is_empty() {
+                *returns = slots;
+            } else {
+                for s in slots {
+                    if let Err(at) = returns.binary_search(&s) {
+                        returns.insert(at, s);
+                    }
+                }
+            }
         }
-        touched.par_sort_unstable();
-        touched.dedup();
         (touched, created)
-    }
-
-    fn add_record(&mut self, key: RecordKey, profile: u32, touched: &mut Vec<u32>) {
-        let r = self.records.len() as u32;
-        let s = slot(&key.force, key.period);
-        self.records.push(key);
-        self.record_profile.push(profile);
-        self.profile_records[profile as usize].push(r);
-        let slots = &mut self.slots[profile as usize];
-        if let Err(at) = slots.binary_search(&s) {
-            slots.insert(at, s);
-        }
-        touched.push(profile);
     }
 
     /// Drops the records of the given returns (being replaced); returns the profiles that
@@ -468,7 +498,9 @@ pub fn train(
     progress: crate::settings::Progress<'_>,
 ) -> PersonModel {
     let live = index.live();
-    let tf = PersonTermFrequencies::count(live.iter().map(|&p| &index.profiles[p as usize]));
+    let profiles: Vec<&PersonFeatures> =
+        live.iter().map(|&p| &index.profiles[p as usize]).collect();
+    let tf = PersonTermFrequencies::count(&profiles);
     let mut model = Model {
         comparisons: compare::comparisons(),
         lambda: 1e-4,
