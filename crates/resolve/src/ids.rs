@@ -5,6 +5,7 @@
 //!
 //! This module does not decide membership; it names what clustering produced.
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use sha2::{Digest, Sha256};
 
@@ -105,20 +106,26 @@ pub fn assign(kind: EntityKind, clusters: &[Vec<Member>], previous: &PreviousIds
         }
     }
     let mut order: Vec<usize> = (0..clusters.len()).filter(|&c| ids[c].is_none()).collect();
-    order.sort_unstable_by(|&x, &y| clusters[x][0].cmp(&clusters[y][0]));
-    for c in order {
-        let first = &clusters[c][0];
-        let text = format!("{}:{}", first.kind.as_str(), first.key);
+    order.par_sort_unstable_by(|&x, &y| clusters[x][0].cmp(&clusters[y][0]));
+    // The shortest ids are minted side by side; the rare clash is settled in order after.
+    let minted: Vec<(String, EntityId)> = order
+        .par_iter()
+        .map(|&c| {
+            let first = &clusters[c][0];
+            let text = format!("{}:{}", first.kind.as_str(), first.key);
+            let id = mint(kind, &text, 8);
+            (text, id)
+        })
+        .collect();
+    for (c, (text, shortest)) in order.into_iter().zip(minted) {
+        let mut candidate = shortest;
         let mut digits = 8;
-        let id = loop {
-            let candidate = mint(kind, &text, digits);
-            if !used.contains(&candidate) || digits >= 64 {
-                break candidate;
-            }
+        while used.contains(&candidate) && digits < 64 {
             digits += 2;
-        };
-        used.insert(id.clone());
-        ids[c] = Some(id);
+            candidate = mint(kind, &text, digits);
+        }
+        used.insert(candidate.clone());
+        ids[c] = Some(candidate);
     }
     ids.into_iter()
         .map(|id| id.expect("invariant: every cluster named"))

@@ -401,44 +401,29 @@ fn finish(
         places::locations(&others.locations, decisions, settings.location_similarity);
     notes.extend(location_notes);
     let vehicle_groups = places::vehicles(&others.vehicles);
-    // Every (number, record) pair, sorted: each number's records then lie together, in order
-    // and without repeats.
-    let (profiles, keys) = (&index.profiles, &index.records);
-    // Room for them all up front: growing a vector of a million keys copies it several times.
-    let n_numbers = index
+    // Every (number, record) pair, the record as its kind and position, sorted: each number's
+    // records then lie together. A record's key is read only for its number's entity.
+    let profiles = &index.profiles;
+    let mut numbers: Vec<(u64, RecordKind, u32)> = index
         .profile_records
         .par_iter()
         .enumerate()
-        .map(|(p, records)| profiles[p].phones.len() * records.len())
-        .sum::<usize>()
-        + others
-            .lines
-            .iter()
-            .map(|l| l.deal_numbers.len())
-            .sum::<usize>();
-    let mut numbers: Vec<(u64, Member)> = Vec::with_capacity(n_numbers);
-    numbers.par_extend(index.profile_records.par_iter().enumerate().flat_map_iter(
-        |(p, records)| {
-            profiles[p].phones.iter().flat_map(move |&n| {
-                records.iter().map(move |&r| {
-                    let member = Member {
-                        kind: RecordKind::Person,
-                        key: keys[r as usize].clone(),
-                    };
-                    (n, member)
-                })
-            })
-        },
-    ));
-    for line in &others.lines {
-        for n in &line.deal_numbers {
-            let member = Member {
-                kind: RecordKind::Line,
-                key: line.key.clone(),
-            };
-            numbers.push((persons::features::phone_digits(n), member));
-        }
-    }
+        .flat_map_iter(|(p, records)| {
+            profiles[p]
+                .phones
+                .iter()
+                .flat_map(move |&n| records.iter().map(move |&r| (n, RecordKind::Person, r)))
+        })
+        .collect();
+    numbers.extend(others.lines.iter().enumerate().flat_map(|(i, line)| {
+        line.deal_numbers.iter().map(move |n| {
+            (
+                persons::features::phone_digits(n),
+                RecordKind::Line,
+                i as u32,
+            )
+        })
+    }));
     numbers.par_sort_unstable();
     numbers.dedup();
     progress(Stage::Places, 1, 1);
@@ -446,12 +431,24 @@ fn finish(
     // Names.
     progress(Stage::Ids, 0, 1);
     // Ids are minted side by side; the rare clash with an id already used is settled after.
+    let key_of = |kind: RecordKind, i: u32| match kind {
+        RecordKind::Line => &others.lines[i as usize].key,
+        _ => &index.records[i as usize],
+    };
     let minted: Vec<(String, Vec<Member>, crate::key::EntityId)> = numbers
         .par_chunk_by(|a, b| a.0 == b.0)
         .map(|group| {
             let label = format!("+{}", group[0].0);
             let id = ids::mint(EntityKind::Phone, &label, EXACT_ID_DIGITS);
-            let members = group.iter().map(|(_, m)| m.clone()).collect();
+            let mut members: Vec<Member> = group
+                .iter()
+                .map(|&(_, kind, i)| Member {
+                    kind,
+                    key: key_of(kind, i).clone(),
+                })
+                .collect();
+            members.sort_unstable();
+            members.dedup();
             (label, members, id)
         })
         .collect();
@@ -464,12 +461,15 @@ fn finish(
             + minted.len(),
     );
     let person_ids = ids::assign(EntityKind::Person, &person_members, previous);
-    for ((id, members), profiles) in person_ids
+    let person_labels: Vec<String> = person_clusters
+        .par_iter()
+        .map(|profiles| person_label(&index, profiles))
+        .collect();
+    for ((id, members), label) in person_ids
         .into_iter()
         .zip(person_members)
-        .zip(&person_clusters)
+        .zip(person_labels)
     {
-        let label = person_label(&index, profiles);
         entities.push(Entity {
             id,
             kind: EntityKind::Person,
