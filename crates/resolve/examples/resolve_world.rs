@@ -22,6 +22,7 @@
 //! It never reads the world's truth: scoring is the benchmark script's job.
 
 use std::error::Error;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -90,10 +91,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut writer = csv::Writer::from_path(&out)?;
     writer.write_record(["record_id", "cluster_id"])?;
     let mut clusters = 0;
+    let mut record_id = String::new();
     for entity in resolution.of_kind(EntityKind::Person) {
         clusters += 1;
         for member in &entity.members {
-            writer.write_record([member.key.to_string().as_str(), entity.id.as_str()])?;
+            record_id.clear();
+            write!(record_id, "{}", member.key)?;
+            writer.write_record([record_id.as_str(), entity.id.as_str()])?;
         }
     }
     writer.flush()?;

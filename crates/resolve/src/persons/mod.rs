@@ -421,6 +421,7 @@ impl PersonIndex {
     /// A total order of live profiles by their smallest record key (dead profiles last).
     pub fn ranks(&self) -> Vec<u64> {
         let mut order: Vec<(Option<&RecordKey>, u32)> = (0..self.profiles.len() as u32)
+            .into_par_iter()
             .map(|p| (self.first_key(p), p))
             .collect();
         order.par_sort_unstable_by(|a, b| match (a.0, b.0) {
