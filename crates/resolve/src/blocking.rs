@@ -25,14 +25,12 @@ use smallvec::SmallVec;
 /// or a date of birth alone), whose blocks get a smaller cap.
 pub const BROAD: u64 = 1 << 63;
 
-/// A block key: a rule number and the values it groups on, hashed. A collision only adds
-/// candidates, never loses one.
-pub fn key(rule: u8, parts: &[&dyn BlockPart]) -> u64 {
+/// A block key: a rule number and the values it groups on (a tuple, hashed value by value),
+/// hashed. A collision only adds candidates, never loses one.
+pub fn key(rule: u8, parts: impl Hash) -> u64 {
     let mut hasher = FxHasher::default();
     rule.hash(&mut hasher);
-    for part in parts {
-        part.feed(&mut hasher);
-    }
+    parts.hash(&mut hasher);
     // Never 0, which stands for "no narrow key" in a refined pair.
     (hasher.finish() & !(BROAD | REFINABLE)).max(1)
 }
@@ -54,18 +52,6 @@ pub fn refinable(key: u64) -> u64 {
 /// The cap of a key's block: `broad_cap` for broad keys, `cap` otherwise.
 fn cap_of(key: u64, cap: usize, broad_cap: usize) -> usize {
     if key & BROAD != 0 { broad_cap } else { cap }
-}
-
-/// A value a block key groups on.
-pub trait BlockPart {
-    /// Feeds the value to the hasher.
-    fn feed(&self, hasher: &mut FxHasher);
-}
-
-impl<T: Hash + ?Sized> BlockPart for T {
-    fn feed(&self, hasher: &mut FxHasher) {
-        self.hash(hasher);
-    }
 }
 
 /// Block key → members (node numbers, ascending as inserted in order), in shards by key, so
@@ -325,9 +311,9 @@ mod tests {
     #[test]
     fn union_of_rules_without_repeats_and_giant_blocks_skipped() {
         let mut index = BlockIndex::default();
-        let a = key(1, &[&"smith", &1990]);
-        let b = key(2, &[&"07700"]);
-        let giant = key(3, &[&"x"]);
+        let a = key(1, (&"smith", &1990));
+        let b = key(2, (&"07700",));
+        let giant = key(3, (&"x",));
         index.insert(0, &[a, b, giant]);
         index.insert(1, &[a, b, giant]);
         index.insert(2, &[b, giant]);
@@ -339,7 +325,7 @@ mod tests {
         index.candidates(0, &[a, b, giant], (4, 4), |m| m > 1, &mut out);
         assert_eq!(out, vec![2, 3]);
         // A broad key's block is capped by the second cap.
-        let wide = broad(key(4, &[&"y"]));
+        let wide = broad(key(4, (&"y",)));
         for node in 0..3 {
             index.insert(node, &[wide]);
         }
@@ -351,8 +337,8 @@ mod tests {
 
     #[test]
     fn a_refined_key_keeps_its_broad_block_while_small_and_narrows_past_it() {
-        let broad_key = refinable(key(8, &[&"1990-01-01"]));
-        let narrow = |letter: &str| broad(key(8, &[&"1990-01-01", &letter]));
+        let broad_key = refinable(key(8, (&"1990-01-01",)));
+        let narrow = |letter: &str| broad(key(8, (&"1990-01-01", &letter)));
         // Nodes 0..4: four profiles with one date of birth, two initials.
         let keys: Vec<Vec<(u64, u64)>> = ["s", "s", "t", "t"]
             .iter()
