@@ -180,6 +180,23 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     hasher.finish()
 }
 
+/// Double Metaphone codes already made, by name: names repeat across records far more than
+/// they vary, and encoding one is the costliest step of normalising a record.
+#[derive(Debug, Default)]
+pub struct PhoneticCodes(FxHashMap<Box<str>, [u32; 2]>);
+
+impl PhoneticCodes {
+    /// The packed codes of a normalised name.
+    pub fn of(&mut self, name: &str) -> [u32; 2] {
+        if let Some(&known) = self.0.get(name) {
+            return known;
+        }
+        let made = codes(name);
+        self.0.insert(name.into(), made);
+        made
+    }
+}
+
 fn codes(name: &str) -> [u32; 2] {
     let (primary, alternate) = normalise::phonetic(name);
     [pack_code(&primary), pack_code(&alternate)]
@@ -195,6 +212,16 @@ impl PersonFeatures {
     /// Normalises one record whose address (if any) is already normalised: records repeat
     /// addresses, which are the costliest part to normalise.
     pub fn with_address(record: &PersonRecord, address: Option<&Address>) -> PersonFeatures {
+        PersonFeatures::with_address_and_codes(record, address, &mut PhoneticCodes::default())
+    }
+
+    /// [`PersonFeatures::with_address`] taking names' phonetic codes from `codes` (and adding
+    /// those it makes), for normalising many records.
+    pub fn with_address_and_codes(
+        record: &PersonRecord,
+        address: Option<&Address>,
+        codes: &mut PhoneticCodes,
+    ) -> PersonFeatures {
         let surname_tokens = record
             .surname
             .as_deref()
@@ -225,7 +252,7 @@ impl PersonFeatures {
                 forenames
             };
         let first = forenames.first().map(|f| &**f).unwrap_or("");
-        let forename_code = codes(crate::nicknames::canonical(first));
+        let forename_code = codes.of(crate::nicknames::canonical(first));
         let mut aliases: Vec<Box<str>> = record
             .aliases
             .iter()
@@ -266,7 +293,7 @@ impl PersonFeatures {
         let count = |n: usize| n.min(255) as u8;
         let postcode = record.postcode.as_ref();
         PersonFeatures {
-            surname_code: codes(&surname),
+            surname_code: codes.of(&surname),
             name_sketches: [Sketch::of(&surname), Sketch::of(first)],
             surname: surname.into(),
             forename: first.into(),

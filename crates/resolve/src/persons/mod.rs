@@ -31,7 +31,7 @@ use crate::sampling;
 use crate::settings::{Settings, Stage};
 
 use blocking::TrainingRule;
-use features::{Address, PersonFeatures, PersonTermFrequencies};
+use features::{Address, PersonFeatures, PersonTermFrequencies, PhoneticCodes};
 
 /// A trained person model: the Fellegi–Sunter parameters and the term frequencies.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,13 +256,13 @@ impl PersonIndex {
         drop(texts);
         let (mut features, fingerprints): (Vec<PersonFeatures>, Vec<u64>) = distinct
             .par_iter()
-            .map(|&i| {
+            .map_init(PhoneticCodes::default, |codes, &i| {
                 let record = &records[i as usize];
                 let address = record
                     .address
                     .as_deref()
                     .map(|a| &addresses[address_of[a] as usize]);
-                let f = PersonFeatures::with_address(record, address);
+                let f = PersonFeatures::with_address_and_codes(record, address, codes);
                 let fingerprint = f.fingerprint();
                 (f, fingerprint)
             })
