@@ -23,11 +23,12 @@
 
 use std::error::Error;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use resolve::{EntityKind, Input, PreviousIds, Settings};
+use resolve::{EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Settings};
 use test_support::process::{cpu_seconds, peak_rss_kib};
 
 /// The same allocator as the `crossline` binary, so the benchmark measures what users run.
@@ -88,19 +89,32 @@ fn main() -> Result<(), Box<dyn Error>> {
     // a million small allocations freed one by one.
     std::mem::forget(input);
 
-    let mut writer = csv::Writer::from_path(&out)?;
-    writer.write_record(["record_id", "cluster_id"])?;
-    let mut clusters = 0;
-    let mut record_id = String::new();
-    for entity in resolution.of_kind(EntityKind::Person) {
-        clusters += 1;
-        for member in &entity.members {
-            record_id.clear();
-            write!(record_id, "{}", member.key)?;
-            writer.write_record([record_id.as_str(), entity.id.as_str()])?;
-        }
+    // The rows are made side by side, a chunk of entities each, then written in order.
+    let people: Vec<&resolve::Entity> = resolution.of_kind(EntityKind::Person).collect();
+    let clusters = people.len();
+    let chunks: Vec<Vec<u8>> = people
+        .par_chunks(4096)
+        .map(|chunk| -> Result<Vec<u8>, Box<dyn Error + Send + Sync>> {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            let mut record_id = String::new();
+            for entity in chunk {
+                for member in &entity.members {
+                    record_id.clear();
+                    write!(record_id, "{}", member.key)?;
+                    writer.write_record([record_id.as_str(), entity.id.as_str()])?;
+                }
+            }
+            Ok(writer.into_inner().map_err(|e| e.to_string())?)
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&out)?);
+    file.write_all(b"record_id,cluster_id\n")?;
+    for chunk in &chunks {
+        file.write_all(chunk)?;
     }
-    writer.flush()?;
+    file.flush()?;
+    drop(people);
     // The process ends here: leave the resolution's memory to the operating system rather
     // than free a million small allocations one by one.
     std::mem::forget(resolution);
@@ -134,11 +148,33 @@ fn read_world(dir: &Path) -> Result<Input, Box<dyn Error>> {
             Ok(part)
         })
         .collect();
-    let parts: Vec<Input> = parts.into_iter().collect::<Result<_, _>>()?;
-    let mut input = Input::default();
-    input
-        .persons
-        .reserve_exact(parts.iter().map(|p| p.persons.len()).sum());
+    let mut parts: Vec<Input> = parts.into_iter().collect::<Result<_, _>>()?;
+    // The people of every return in one vector, moved in side by side: the vector is first
+    // filled with empty records (its memory touched by every core at once, not by one), then
+    // each return's records replace their stretch of it.
+    let total = parts.iter().map(|p| p.persons.len()).sum();
+    let placeholder = RecordKey::new(
+        model::force::forces()[0].code.clone(),
+        "2000-01".parse()?,
+        "",
+    );
+    let mut persons: Vec<PersonRecord> = (0..total)
+        .into_par_iter()
+        .map(|_| PersonRecord::new(placeholder.clone()))
+        .collect();
+    let mut stretches = Vec::with_capacity(parts.len());
+    let mut rest = persons.as_mut_slice();
+    for part in &mut parts {
+        let (stretch, after) = rest.split_at_mut(part.persons.len());
+        stretches.push((stretch, std::mem::take(&mut part.persons)));
+        rest = after;
+    }
+    stretches.into_par_iter().for_each(|(stretch, records)| {
+        for (slot, record) in stretch.iter_mut().zip(records) {
+            *slot = record;
+        }
+    });
+    let mut input = Input::from_persons(persons);
     for part in parts {
         input.extend(part);
     }
