@@ -26,6 +26,10 @@ by default, 100,000 with --quick; --world reuses a world already generated), the
    peak MiB, Splink time / F1 / peak MiB, the speed ratio (Splink time / ours) and the memory
    ratio (Splink peak / ours).
 
+Each tool runs --runs times (3 by default), the two taking turns, so that a shared machine's
+ups and downs fall on both: the times compared are each tool's median, the peaks each tool's
+highest, and the ratio of every pair of runs is printed too.
+
 Each time is the wall time of the whole process (for Splink less the clusterings at other
 thresholds, made after its timing stops): ours reads ~500 returns and resolves people, lines,
 places, vehicles and numbers; Splink reads the flat CSV and links people only.
@@ -56,6 +60,7 @@ threads than the machine has (--splink-threads sets DuckDB's), or download anyth
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -212,6 +217,9 @@ def main():
     parser.add_argument("--world", help="an existing world to use (else one is generated)")
     parser.add_argument("--keep", help="keep files here (default: a temporary folder)")
     parser.add_argument("--skip-splink", action="store_true", help="only run ours")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs of each tool, taking turns (default 3; medians)"
+    )
     parser.add_argument("--splink-threads", type=int, help="DuckDB threads (default: all)")
     parser.add_argument(
         "--splink-memory-limit",
@@ -248,15 +256,6 @@ def main():
             )
         example = os.path.join(RELEASE, "examples", "resolve_world")
         ours_csv = os.path.join(work, "ours.csv")
-        ours_seconds, ours_kib, stderr = run_measured([example, "--world", world, "--out", ours_csv])
-        ours_stats = stats_line(stderr, "resolve_world")
-        print(
-            f"ours: {ours_stats['records']} records in {ours_seconds:.1f} s (read "
-            f"{ours_stats['read_seconds']} s, resolve {ours_stats['resolve_seconds']} s), peak "
-            f"{ours_kib / 1024:.0f} MiB (after reading {int(ours_stats['read_peak_rss_kib']) / 1024:.0f} MiB)",
-            flush=True,
-        )
-
         truth = pd.read_csv(os.path.join(world, "truth", "persons.csv"), dtype=str)
         truth = pd.DataFrame(
             {
@@ -264,10 +263,26 @@ def main():
                 "person_id": truth["person_id"],
             }
         )
+
+        def run_ours():
+            seconds, kib, stderr = run_measured([example, "--world", world, "--out", ours_csv])
+            stats = stats_line(stderr, "resolve_world")
+            print(
+                f"ours: {stats['records']} records in {seconds:.1f} s (read "
+                f"{stats['read_seconds']} s, resolve {stats['resolve_seconds']} s), peak "
+                f"{kib / 1024:.0f} MiB (after reading {int(stats['read_peak_rss_kib']) / 1024:.0f} MiB)",
+                flush=True,
+            )
+            return seconds, kib, int(stats["records"])
+
+        runs = max(1, args.runs)
+        ours_runs = [run_ours()]
         ours = score(ours_csv, truth)
         print(f"ours: precision {ours[0]:.4f} recall {ours[1]:.4f} F1 {ours[2]:.4f}", flush=True)
-        records = int(ours_stats["records"])
+        records = ours_runs[0][2]
         if args.skip_splink:
+            for _ in range(runs - 1):
+                ours_runs.append(run_ours())
             return
 
         flat_csv = os.path.join(work, "flat.csv")
@@ -277,22 +292,43 @@ def main():
         if args.splink_threads:
             command += ["--splink-threads", str(args.splink_threads)]
         command += ["--splink-memory-limit", args.splink_memory_limit]
-        splink_wall, splink_kib, stderr = run_measured(command)
-        worker = stats_line(stderr, "splink_worker")
-        # The process's wall time without the clusterings at other thresholds made after its
-        # timing stopped (interpreter start and imports stay in, as ours keeps its start).
-        splink_seconds = splink_wall - float(worker["extra_seconds"])
+
+        def run_splink():
+            wall, kib, stderr = run_measured(command)
+            worker = stats_line(stderr, "splink_worker")
+            # The process's wall time without the clusterings at other thresholds made after its
+            # timing stopped (interpreter start and imports stay in, as ours keeps its start).
+            seconds = wall - float(worker["extra_seconds"])
+            print(
+                f"splink: {worker['records']} records in {seconds:.1f} s (its own timing, import "
+                f"and interpreter start excluded: {worker['seconds']} s), peak {kib / 1024:.0f} MiB",
+                flush=True,
+            )
+            return seconds, kib
+
+        # The tools take turns, so that each pair of runs meets the same machine.
+        splink_runs = [run_splink()]
         theirs = score(splink_csv, truth)
         others = {t: score(f"{splink_csv}.{t}", truth) for t in EXTRA_THRESHOLDS}
         print(
-            f"splink: {worker['records']} records in {splink_seconds:.1f} s (its own timing, "
-            f"import and interpreter start excluded: {worker['seconds']} s), peak "
-            f"{splink_kib / 1024:.0f} MiB; precision {theirs[0]:.4f} recall {theirs[1]:.4f} F1 "
-            f"{theirs[2]:.4f}; F1 at other thresholds: "
-            + ", ".join(f"{t}: {s[2]:.4f}" for t, s in others.items()),
+            f"splink: precision {theirs[0]:.4f} recall {theirs[1]:.4f} F1 {theirs[2]:.4f}; F1 at "
+            "other thresholds: " + ", ".join(f"{t}: {s[2]:.4f}" for t, s in others.items()),
             flush=True,
         )
+        for _ in range(runs - 1):
+            ours_runs.append(run_ours())
+            splink_runs.append(run_splink())
+
+        ours_seconds = statistics.median(r[0] for r in ours_runs)
+        splink_seconds = statistics.median(r[0] for r in splink_runs)
+        ours_kib = max(r[1] for r in ours_runs)
+        splink_kib = max(r[1] for r in splink_runs)
+        ratios = [theirs_run[0] / ours_run[0] for ours_run, theirs_run in zip(ours_runs, splink_runs)]
         print()
+        print(
+            f"{runs} run(s) of each, taking turns; speed x of each pair of runs: "
+            + ", ".join(f"{r:.2f}" for r in ratios)
+        )
         header = (
             f"{'records':>9} | {'ours s':>8}{'F1':>8}{'MiB':>7} | {'Splink s':>9}{'F1':>8}{'MiB':>7} | "
             f"{'speed x':>8}{'memory x':>9}"
@@ -302,11 +338,12 @@ def main():
         print(
             f"{records:>9} | {ours_seconds:>8.1f}{ours[2]:>8.4f}{ours_kib / 1024:>7.0f} | "
             f"{splink_seconds:>9.1f}{theirs[2]:>8.4f}{splink_kib / 1024:>7.0f} | "
-            f"{splink_seconds / ours_seconds:>8.1f}{splink_kib / ours_kib:>9.2f}"
+            f"{splink_seconds / ours_seconds:>8.2f}{splink_kib / ours_kib:>9.2f}"
         )
         print(
-            "\nspeed x = Splink time / ours (goal >= 5); memory x = Splink peak / ours (goal >= 1);"
-            " times are whole-process wall times, peaks each process's maximum resident set."
+            "\nspeed x = Splink's median time / ours (goal >= 5); memory x = Splink's highest peak /"
+            " ours (goal >= 1); times are whole-process wall times, peaks each process's maximum"
+            " resident set."
         )
 
 
