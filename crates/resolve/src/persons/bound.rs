@@ -224,11 +224,13 @@ fn address(a: &Summary, b: &Summary) -> Levels {
         .fold(0, |set, line| set | level(address_level(postcode, line)))
 }
 
-/// The model's largest weight per comparison and level, for bounding.
+/// The model's largest weight per comparison and set of levels, for bounding.
 #[derive(Debug, Clone)]
 pub struct Bounds {
     prior: f64,
-    most: Vec<[f64; 16]>,
+    /// For each comparison, indexed by a set of its levels ([`Levels`]), the largest weight
+    /// among them.
+    best: Vec<Vec<f64>>,
 }
 
 impl Bounds {
@@ -236,13 +238,17 @@ impl Bounds {
     pub fn new(table: &Table) -> Bounds {
         Bounds {
             prior: table.prior_weight(),
-            most: (0..table.n_comparisons())
+            best: (0..table.n_comparisons())
                 .map(|k| {
-                    let mut most = [f64::NEG_INFINITY; 16];
-                    for (l, w) in most.iter_mut().enumerate().take(table.n_levels(k)) {
-                        *w = table.max_weight(k, l);
-                    }
-                    most
+                    let n = table.n_levels(k);
+                    (0..1usize << n)
+                        .map(|set| {
+                            (0..n)
+                                .filter(|l| set & (1 << l) != 0)
+                                .map(|l| table.max_weight(k, l))
+                                .fold(f64::NEG_INFINITY, f64::max)
+                        })
+                        .collect()
                 })
                 .collect(),
         }
@@ -252,14 +258,8 @@ impl Bounds {
     pub fn upper(&self, a: &Summary, b: &Summary) -> f64 {
         let levels = possible_levels(a, b);
         let mut total = self.prior;
-        for (most, mut set) in self.most.iter().zip(levels) {
-            let mut best = f64::NEG_INFINITY;
-            while set != 0 {
-                let l = set.trailing_zeros() as usize;
-                best = best.max(most[l]);
-                set &= set - 1;
-            }
-            total += best;
+        for (best, set) in self.best.iter().zip(levels) {
+            total += best[usize::from(set)];
         }
         total
     }
