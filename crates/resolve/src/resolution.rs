@@ -62,7 +62,8 @@ pub struct Stats {
     pub person_records: usize,
     /// Distinct person profiles (records identical but for the month counted once).
     pub person_profiles: usize,
-    /// Person profile pairs compared (this run).
+    /// Candidate person profile pairs weighed (this run): compared in full, or shown by the
+    /// bound on their weight to fall short of the weight kept.
     pub person_pairs_compared: u64,
     /// Person links kept (at or above the review band).
     pub person_links: usize,

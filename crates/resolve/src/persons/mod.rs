@@ -216,7 +216,7 @@ pub struct PersonIndex {
     pub blocks: BlockIndex,
     /// Scored links kept (weight reaching the lower of the review band and the match threshold).
     pub edges: Vec<(u32, u32, f64)>,
-    /// Candidate pairs compared so far.
+    /// Candidate pairs weighed so far (most of them only by their bound, `bound`).
     pub n_compared: u64,
 }
 
@@ -714,7 +714,8 @@ pub fn estimate_prior(
 }
 
 /// Compares `nodes` with their candidates (those `pairs` allows) and returns the number of
-/// pairs compared and the pairs whose weight reaches `keep_weight(settings)`.
+/// candidate pairs weighed (most only by their bound) and the pairs whose weight reaches
+/// `keep_weight(settings)`.
 pub fn compare_candidates(
     index: &PersonIndex,
     pm: &PersonModel,
