@@ -28,7 +28,8 @@ by default, 100,000 with --quick; --world reuses a world already generated), the
 
 Each tool runs --runs times (3 by default), the two taking turns, so that a shared machine's
 ups and downs fall on both: the times compared are each tool's median, the peaks each tool's
-highest, and the ratio of every pair of runs is printed too.
+highest, and the ratio of every pair of runs is printed too. Every run starts after a pause of
+3 seconds, so that neither starts while the kernel still reclaims the memory of the run before.
 
 Each time is the wall time of the whole process (for Splink less the clusterings at other
 thresholds, made after its timing stops): ours reads ~500 returns and resolves people, lines,
@@ -71,8 +72,14 @@ RELEASE = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "ta
 EXTRA_THRESHOLDS = [0.5, 0.99]
 
 
+SETTLE_SECONDS = 3.0
+
+
 def run_measured(command):
-    """Runs `command`; returns (wall seconds, peak RSS in KiB of that process, stderr)."""
+    """Runs `command` after a pause that lets the machine settle (the memory of the run before,
+    gigabytes of it after Splink's, is being handed back by the kernel as the next run starts);
+    returns (wall seconds, peak RSS in KiB of that process, stderr)."""
+    time.sleep(SETTLE_SECONDS)
     started = time.perf_counter()
     with tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, stderr=err)
