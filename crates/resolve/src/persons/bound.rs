@@ -57,14 +57,19 @@ const HAS_ALIASES: u8 = 1;
 const HAS_OTHER_IDS: u8 = 2;
 const HAS_LOCALITY: u8 = 4;
 
+/// A 64-bit hash in 32 bits (equal hashes stay equal).
+fn low(h: u64) -> u32 {
+    (h ^ (h >> 32)) as u32
+}
+
+/// A text's hash in 32 bits: 0 for the empty text, never 0 otherwise.
 fn hash32(text: &str) -> u32 {
     if text.is_empty() {
         return 0;
     }
     let mut hasher = FxHasher::default();
     text.hash(&mut hasher);
-    let h = hasher.finish();
-    ((h ^ (h >> 32)) as u32) | 1
+    low(hasher.finish()) | 1
 }
 
 /// A 64-bit mask folded to 16 bits: a value's bit stays set, so disjoint folds mean
@@ -78,7 +83,6 @@ fn fold(mask: u64) -> u16 {
 impl Summary {
     /// The summary of a profile.
     pub fn of(f: &PersonFeatures) -> Summary {
-        let low = |h: u64| (h ^ (h >> 32)) as u32;
         let has = |count: u8, bit: u8| if count > 0 { bit } else { 0 };
         Summary {
             postcode_key: f.postcode_key,
