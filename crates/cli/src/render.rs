@@ -392,7 +392,7 @@ pub fn analyse(report: &engine::AnalyseReport) {
         s.person_records, s.line_records
     );
     println!(
-        "compared {} person pairs and {} line pairs ({} oversized blocks skipped)",
+        "weighed {} candidate person pairs and {} line pairs ({} oversized blocks skipped)",
         s.person_pairs_compared,
         s.line_pairs_compared,
         s.person_oversized_blocks + s.line_oversized_blocks
