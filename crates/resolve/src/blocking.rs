@@ -31,6 +31,23 @@ pub fn key(rule: u8, parts: impl Hash) -> u64 {
     let mut hasher = FxHasher::default();
     rule.hash(&mut hasher);
     parts.hash(&mut hasher);
+    key_of(&hasher)
+}
+
+/// The keys of a refined rule (see the module's introduction): `key(rule, parts)`, and the
+/// narrow key that adds `extra`'s values after those of `parts` (the key `key` gives for all of
+/// them in one tuple), `parts` hashed once for both.
+pub fn refined(rule: u8, parts: impl Hash, extra: impl Hash) -> (u64, u64) {
+    let mut hasher = FxHasher::default();
+    rule.hash(&mut hasher);
+    parts.hash(&mut hasher);
+    let wide = key_of(&hasher);
+    extra.hash(&mut hasher);
+    (wide, key_of(&hasher))
+}
+
+/// A key from its hash so far, without the flag bits.
+fn key_of(hasher: &FxHasher) -> u64 {
     // Never 0, which stands for "no narrow key" in a refined pair.
     (hasher.finish() & !(BROAD | REFINABLE)).max(1)
 }
@@ -245,11 +262,6 @@ impl BlockIndex {
             .count()
     }
 
-    /// Whether the index holds no block.
-    pub fn is_empty(&self) -> bool {
-        self.shards.iter().all(FxHashMap::is_empty)
-    }
-
     /// Every block's members, sorted by key for a deterministic order (for training on a
     /// single rule).
     pub fn sorted_blocks(&self) -> Vec<&[u32]> {
@@ -311,9 +323,9 @@ mod tests {
     #[test]
     fn union_of_rules_without_repeats_and_giant_blocks_skipped() {
         let mut index = BlockIndex::default();
-        let a = key(1, (&"smith", &1990));
-        let b = key(2, (&"07700",));
-        let giant = key(3, (&"x",));
+        let a = key(1, ("smith", 1990));
+        let b = key(2, "07700");
+        let giant = key(3, "x");
         index.insert(0, &[a, b, giant]);
         index.insert(1, &[a, b, giant]);
         index.insert(2, &[b, giant]);
@@ -325,7 +337,7 @@ mod tests {
         index.candidates(0, &[a, b, giant], (4, 4), |m| m > 1, &mut out);
         assert_eq!(out, vec![2, 3]);
         // A broad key's block is capped by the second cap.
-        let wide = broad(key(4, (&"y",)));
+        let wide = broad(key(4, "y"));
         for node in 0..3 {
             index.insert(node, &[wide]);
         }
@@ -337,8 +349,8 @@ mod tests {
 
     #[test]
     fn a_refined_key_keeps_its_broad_block_while_small_and_narrows_past_it() {
-        let broad_key = refinable(key(8, (&"1990-01-01",)));
-        let narrow = |letter: &str| broad(key(8, (&"1990-01-01", &letter)));
+        let broad_key = refinable(key(8, "1990-01-01"));
+        let narrow = |letter: &str| broad(key(8, ("1990-01-01", letter)));
         // Nodes 0..4: four profiles with one date of birth, two initials.
         let keys: Vec<Vec<(u64, u64)>> = ["s", "s", "t", "t"]
             .iter()

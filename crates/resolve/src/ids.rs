@@ -76,6 +76,25 @@ pub fn mint(kind: EntityKind, text: &str, digits: usize) -> EntityId {
     EntityId(id)
 }
 
+/// The first id not in `used` among those minted from `text` with `digits` hexadecimal digits
+/// (`minted`, made already), then two more at a time up to the whole hash (kept even if used,
+/// which a 256-bit hash makes moot); added to `used`.
+pub fn first_free(
+    kind: EntityKind,
+    text: &str,
+    digits: usize,
+    minted: EntityId,
+    used: &mut FxHashSet<EntityId>,
+) -> EntityId {
+    let (mut candidate, mut digits) = (minted, digits);
+    while used.contains(&candidate) && digits < 64 {
+        digits += 2;
+        candidate = mint(kind, text, digits);
+    }
+    used.insert(candidate.clone());
+    candidate
+}
+
 /// Ids for `clusters` (each sorted, non-empty) of `kind`, keeping previous ids where most
 /// members had them and minting new ones from the smallest member otherwise.
 pub fn assign(kind: EntityKind, clusters: &[Vec<Member>], previous: &PreviousIds) -> Vec<EntityId> {
@@ -118,14 +137,7 @@ pub fn assign(kind: EntityKind, clusters: &[Vec<Member>], previous: &PreviousIds
         })
         .collect();
     for (c, (text, shortest)) in order.into_iter().zip(minted) {
-        let mut candidate = shortest;
-        let mut digits = 8;
-        while used.contains(&candidate) && digits < 64 {
-            digits += 2;
-            candidate = mint(kind, &text, digits);
-        }
-        used.insert(candidate.clone());
-        ids[c] = Some(candidate);
+        ids[c] = Some(first_free(kind, &text, 8, shortest, &mut used));
     }
     ids.into_iter()
         .map(|id| id.expect("invariant: every cluster named"))

@@ -115,10 +115,10 @@ pub fn locations(
         .map(|p| {
             let mut k = Vec::new();
             if let Some(pc) = &p.postcode {
-                k.push(key(1, (&&**pc,)));
+                k.push(key(1, &**pc));
             }
             if !p.full.is_empty() {
-                k.push(key(2, (&&*p.full,)));
+                k.push(key(2, &*p.full));
             }
             k
         })

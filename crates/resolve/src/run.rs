@@ -550,13 +550,8 @@ fn finish(
         });
     }
     for (label, members, id) in minted {
-        let id = if used.insert(id.clone()) {
-            id
-        } else {
-            exact_id(EntityKind::Phone, &label, &mut used)
-        };
         entities.push(Entity {
-            id,
+            id: ids::first_free(EntityKind::Phone, &label, EXACT_ID_DIGITS, id, &mut used),
             kind: EntityKind::Phone,
             members,
             label,
@@ -681,23 +676,17 @@ fn finish(
     }
 }
 
-/// The id of an entity that is its own key (a registration mark, a number).
 /// The hexadecimal digits of an id minted from an exact value (a VRM, a number).
 const EXACT_ID_DIGITS: usize = 10;
 
+/// The id of an entity that is its own key (a registration mark, a number).
 fn exact_id(
     kind: EntityKind,
     text: &str,
     used: &mut FxHashSet<crate::key::EntityId>,
 ) -> crate::key::EntityId {
-    let mut digits = EXACT_ID_DIGITS;
-    loop {
-        let id = ids::mint(kind, text, digits);
-        if used.insert(id.clone()) || digits >= 64 {
-            return id;
-        }
-        digits += 2;
-    }
+    let minted = ids::mint(kind, text, EXACT_ID_DIGITS);
+    ids::first_free(kind, text, EXACT_ID_DIGITS, minted, used)
 }
 
 /// The name of the profile holding most records.

@@ -120,18 +120,18 @@ pub fn index(lines: &[LineRecord], person_of: &PersonOf<'_>) -> LineIndex {
 fn block_keys(p: &LineFeatures) -> Vec<u64> {
     let mut out = Vec::new();
     for n in p.numbers.iter() {
-        out.push(key(1, (n,)));
+        out.push(key(1, n));
     }
     if !p.brand.is_empty() {
-        out.push(key(2, (&&*p.brand,)));
-        out.push(key(3, (&p.brand_code,)));
+        out.push(key(2, &*p.brand));
+        out.push(key(3, p.brand_code));
     }
-    out.push(key(4, (&p.force, &&*p.reference)));
+    out.push(key(4, (p.force, &*p.reference)));
     for person in p.people.iter() {
-        out.push(key(5, (person,)));
+        out.push(key(5, person));
     }
     for area in p.importing.iter() {
-        out.push(key(6, (&&**area, &p.brand.bytes().next())));
+        out.push(key(6, (&**area, p.brand.bytes().next())));
     }
     out.sort_unstable();
     out.dedup();
@@ -161,8 +161,8 @@ pub fn train(index: &LineIndex, settings: &Settings) -> LineModel {
         let mut blocks = BlockIndex::default();
         for (p, f) in index.profiles.iter().enumerate() {
             let keys: Vec<u64> = match rule {
-                0 if !f.brand.is_empty() => vec![key(102, (&&*f.brand,))],
-                1 => f.numbers.iter().map(|n| key(101, (n,))).collect(),
+                0 if !f.brand.is_empty() => vec![key(102, &*f.brand)],
+                1 => f.numbers.iter().map(|n| key(101, n)).collect(),
                 _ => Vec::new(),
             };
             blocks.insert(p as u32, &keys);

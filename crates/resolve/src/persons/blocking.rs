@@ -38,7 +38,7 @@
 use chrono::Datelike;
 use model::PartialDate;
 
-use crate::blocking::{broad, key, refinable};
+use crate::blocking::{broad, key, refinable, refined};
 use crate::persons::features::PersonFeatures;
 
 /// The block keys of a profile: `(key, 0)`, or `(broad, narrow)` for the refined rules (see
@@ -83,47 +83,40 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
     let year = p.dob.map_or(0, |d| d.year());
     if let Some(dob) = p.dob {
         if let (true, Some(initial)) = (surname_code != 0, p.first_forename().bytes().next()) {
-            let k = key(1, (&surname_code, &dob.year(), &initial));
-            push(
-                1,
-                k,
-                key(1, (&surname_code, &dob.year(), &initial, &dob.month())),
-            );
+            let (k, narrow) = refined(1, (surname_code, dob.year(), initial), dob.month());
+            push(1, k, narrow);
         }
         if let (Some(month), true) = (dob.month(), forename_code != 0) {
-            let k = key(2, (&forename_code, &dob.year(), &month));
-            push(
-                2,
-                k,
-                key(2, (&forename_code, &dob.year(), &month, &surname_initial)),
-            );
+            let (k, narrow) = refined(2, (forename_code, dob.year(), month), surname_initial);
+            push(2, k, narrow);
         }
         if let PartialDate::Full(date) = dob {
             let day = date.num_days_from_ce();
             // Both initials, in either order (names swapped between records keep them).
             let (s, f) = (surname_initial, forename_initial);
-            push(8, key(8, (&day,)), key(8, (&day, &s.min(f), &s.max(f))));
+            let (k, narrow) = refined(8, day, (s.min(f), s.max(f)));
+            push(8, k, narrow);
         }
     }
     if let Some(pnc) = &p.pnc {
-        push(3, key(3, (&&**pnc,)), 0);
+        push(3, key(3, &**pnc), 0);
     }
     for phone in p.phones.iter() {
-        push(4, key(4, (phone,)), 0);
+        push(4, key(4, phone), 0);
     }
     if let (Some(postcode), Some(initial)) = (&p.postcode, p.surname.bytes().next()) {
-        push(5, key(5, (&&**postcode, &initial)), 0);
+        push(5, key(5, (&**postcode, initial)), 0);
     }
     for alias in p.aliases.iter() {
-        push(6, key(6, (&&**alias,)), 0);
+        push(6, key(6, &**alias), 0);
         if surname_code != 0 {
-            let k = key(16, (&&**alias, &surname_code));
-            push(16, k, key(16, (&&**alias, &surname_code, &year)));
+            let (k, narrow) = refined(16, (&**alias, surname_code), year);
+            push(16, k, narrow);
         }
     }
     if surname_code != 0 && !p.first_forename().is_empty() {
-        let k = key(16, (&p.first_forename(), &surname_code));
-        push(16, k, key(16, (&p.first_forename(), &surname_code, &year)));
+        let (k, narrow) = refined(16, (p.first_forename(), surname_code), year);
+        push(16, k, narrow);
     }
     if surname_code != 0 && forename_code != 0 {
         let (lo, hi) = if surname_code <= forename_code {
@@ -131,22 +124,22 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
         } else {
             (forename_code, surname_code)
         };
-        push(7, key(7, (&lo, &hi)), 0);
+        push(7, key(7, (lo, hi)), 0);
     }
     for id in p.other_ids.iter() {
-        push(14, key(14, (&&**id,)), 0);
+        push(14, key(14, &**id), 0);
     }
     if let Some(line) = p.address.as_ref().filter(|l| !l.numbers.is_empty()) {
-        push(17, key(17, (&line.text,)), 0);
+        push(17, key(17, &line.text), 0);
     }
     if p.postcode.is_none() && !p.surname.is_empty() {
         for word in p.locality.iter() {
-            push(18, key(18, (&&*p.surname, &&**word)), 0);
+            push(18, key(18, (&*p.surname, &**word)), 0);
         }
     }
-    push(9, key(9, (&p.force, &&*p.reference)), 0);
+    push(9, key(9, (p.force, &*p.reference)), 0);
     if let Some(postcode) = &p.postcode {
-        push(10, key(10, (&&**postcode,)), 0);
+        push(10, key(10, &**postcode), 0);
     }
     // A brand is written where the deal number is not known: brand + surname sound, or +
     // year of birth, ties a person to a line by name in another force's return. A line may be
@@ -157,29 +150,29 @@ fn each_key(p: &PersonFeatures, mut emit: impl FnMut(u8, u64, u64)) {
     let given = [(1u8, u32::from(forename_initial)), forename_sound];
     for brand in p.line_brands.iter() {
         if surname_code != 0 {
-            let k = key(19, (&&**brand, &surname_code));
             for g in given {
-                push(19, k, key(19, (&&**brand, &surname_code, &g)));
+                let (k, narrow) = refined(19, (&**brand, surname_code), g);
+                push(19, k, narrow);
             }
         }
         if let Some(dob) = p.dob {
-            let k = key(20, (&&**brand, &dob.year()));
-            push(20, k, key(20, (&&**brand, &dob.year(), &forename_sound)));
+            let (k, narrow) = refined(20, (&**brand, dob.year()), forename_sound);
+            push(20, k, narrow);
         }
     }
     for number in p.line_numbers.iter() {
         if surname_code != 0 {
-            let k = key(11, (number, &surname_code));
             for g in given {
-                push(11, k, key(11, (number, &surname_code, &g)));
+                let (k, narrow) = refined(11, (number, surname_code), g);
+                push(11, k, narrow);
             }
         }
         for alias in p.aliases.iter() {
-            push(12, key(12, (number, &&**alias)), 0);
+            push(12, key(12, (number, &**alias)), 0);
         }
         if let Some(dob) = p.dob {
-            let k = key(13, (number, &dob.year()));
-            push(13, k, key(13, (number, &dob.year(), &forename_sound)));
+            let (k, narrow) = refined(13, (number, dob.year()), forename_sound);
+            push(13, k, narrow);
         }
     }
 }
@@ -197,10 +190,10 @@ pub enum TrainingRule {
 pub fn training_key(p: &PersonFeatures, rule: TrainingRule) -> Option<u64> {
     match rule {
         TrainingRule::Dob => match p.dob {
-            Some(PartialDate::Full(date)) => Some(key(101, (&date.num_days_from_ce(),))),
+            Some(PartialDate::Full(date)) => Some(key(101, date.num_days_from_ce())),
             _ => None,
         },
         TrainingRule::Names => (p.surname_code[0] != 0 && p.forename_code[0] != 0)
-            .then(|| key(102, (&p.surname_code[0], &p.forename_code[0]))),
+            .then(|| key(102, (p.surname_code[0], p.forename_code[0]))),
     }
 }

@@ -13,10 +13,7 @@
 //! This module neither compares profiles in full nor decides which pairs are kept
 //! (`compare_candidates` does, with the bound as a first test).
 
-use std::hash::{Hash, Hasher};
-
 use model::Gender;
-use rustc_hash::FxHasher;
 
 use crate::fellegi_sunter::{MAX_COMPARISONS, Table};
 use crate::persons::compare::{
@@ -25,7 +22,7 @@ use crate::persons::compare::{
 };
 use crate::persons::features::{
     ALIASES as ALIAS_COUNT, LINE_BRANDS, LINE_NUMBERS, LOCALITY as LOCALITY_COUNT,
-    OTHER_IDS as OTHER_ID_COUNT, PHONES, PersonFeatures,
+    OTHER_IDS as OTHER_ID_COUNT, PHONES, PersonFeatures, hash_of,
 };
 
 /// What the bound knows of a profile: hashes (32 bits of them: equal hashes only say that the
@@ -67,9 +64,7 @@ fn hash32(text: &str) -> u32 {
     if text.is_empty() {
         return 0;
     }
-    let mut hasher = FxHasher::default();
-    text.hash(&mut hasher);
-    low(hasher.finish()) | 1
+    low(hash_of(text)) | 1
 }
 
 /// A 64-bit mask folded to 16 bits: a value's bit stays set, so disjoint folds mean

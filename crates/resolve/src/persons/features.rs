@@ -174,7 +174,8 @@ pub fn force_index(force: &model::ForceCode) -> u16 {
     index.get(force.as_str()).copied().unwrap_or(u16::MAX)
 }
 
-fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+/// A value's FxHash.
+pub(crate) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut hasher = FxHasher::default();
     value.hash(&mut hasher);
     hasher.finish()
@@ -404,11 +405,6 @@ fn count_once<'a, K: Eq + Hash>(
 impl PersonTermFrequencies {
     /// Counts the values of `profiles`.
     pub fn count(profiles: &[&PersonFeatures]) -> PersonTermFrequencies {
-        let hash = |s: &str| {
-            let mut h = FxHasher::default();
-            s.hash(&mut h);
-            h.finish()
-        };
         // The four fields are counted side by side, each over every profile.
         let ((surname, forename), (alias, phone)) = rayon::join(
             || {
@@ -416,7 +412,7 @@ impl PersonTermFrequencies {
                     || {
                         count_once(profiles, |p, add| {
                             if !p.surname.is_empty() {
-                                add(hash(&p.surname), &|| (*p.surname).into());
+                                add(hash_of(&*p.surname), &|| (*p.surname).into());
                             }
                         })
                     },
@@ -424,7 +420,7 @@ impl PersonTermFrequencies {
                         count_once(profiles, |p, add| {
                             let first = p.first_forename();
                             if !first.is_empty() {
-                                add(hash(first), &|| first.into());
+                                add(hash_of(first), &|| first.into());
                             }
                         })
                     },
@@ -435,7 +431,7 @@ impl PersonTermFrequencies {
                     || {
                         count_once(profiles, |p, add| {
                             for a in p.aliases.iter() {
-                                add(hash(a), &|| a.clone());
+                                add(hash_of(a), &|| a.clone());
                             }
                         })
                     },

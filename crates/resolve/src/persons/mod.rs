@@ -89,12 +89,6 @@ pub fn slot(force: &ForceCode, period: Period) -> u64 {
         | (period.year() as u64 * 12 + u64::from(period.month()))
 }
 
-fn hash_text(text: &str) -> u64 {
-    let mut hasher = FxHasher::default();
-    text.hash(&mut hasher);
-    hasher.finish()
-}
-
 /// A hash of the values of a record that its features depend on (all but the period).
 fn value_hash(r: &PersonRecord) -> u64 {
     let mut h = FxHasher::default();
@@ -242,41 +236,37 @@ impl PersonIndex {
         let distinct: Vec<u32> = (0..records.len() as u32)
             .filter(|&i| first[i as usize] == i)
             .collect();
-        // Each distinct address is normalised once.
-        let mut address_of: FxHashMap<&str, u32> = FxHashMap::default();
-        for &i in &distinct {
-            if let Some(a) = records[i as usize].address.as_deref() {
-                let n = address_of.len() as u32;
-                address_of.entry(a).or_insert(n);
-            }
+        let (features, fingerprints) = normalise(records, &distinct);
+        let base = self.profiles.len() as u32;
+        let profile_of_distinct = self.add_profiles(features, &fingerprints);
+        let created: Vec<u32> = (base..self.profiles.len() as u32).collect();
+        let mut distinct_of = vec![u32::MAX; records.len()];
+        for (d, &i) in distinct.iter().enumerate() {
+            distinct_of[i as usize] = d as u32;
         }
-        let mut texts: Vec<(&str, u32)> = address_of.iter().map(|(&a, &i)| (a, i)).collect();
-        texts.sort_unstable_by_key(|t| t.1);
-        let addresses: Vec<Address> = texts.par_iter().map(|t| Address::of(t.0)).collect();
-        drop(texts);
-        let (mut features, fingerprints): (Vec<PersonFeatures>, Vec<u64>) = distinct
-            .par_iter()
-            .map_init(PhoneticCodes::default, |codes, &i| {
-                let record = &records[i as usize];
-                let address = record
-                    .address
-                    .as_deref()
-                    .map(|a| &addresses[address_of[a] as usize]);
-                let f = PersonFeatures::with_address_and_codes(record, address, codes);
-                let fingerprint = f.fingerprint();
-                (f, fingerprint)
-            })
-            .unzip();
-        drop(addresses);
+        let profile_of: Vec<u32> = (0..records.len())
+            .into_par_iter()
+            .map(|i| profile_of_distinct[distinct_of[first[i] as usize] as usize])
+            .collect();
+        let touched = self.add_records(records, profile_of);
+        (touched, created)
+    }
+
+    /// Gives each of `features` (with its `fingerprints`) a profile: an existing one with the
+    /// same features, else a new one; returns the profile of each.
+    fn add_profiles(
+        &mut self,
+        mut features: Vec<PersonFeatures>,
+        fingerprints: &[u64],
+    ) -> Vec<u32> {
         // New profiles are numbered in the order that keeps similar ones next to each other
         // in memory (`locality_key`): comparing a profile with its candidates then mostly
         // reads memory that the comparisons of its neighbours have just read, and at a
         // million records the comparisons are bound by memory latency.
         let order = locality_order(&features, (0..features.len() as u32).collect());
-        // Each distinct record's profile: an existing one with the same features, else a new
-        // one. Nothing is moved yet: `sources` lists the record of each new profile.
+        // Nothing is moved yet: `sources` lists the features of each new profile.
         let base = self.profiles.len() as u32;
-        let mut profile_of_distinct = vec![0u32; distinct.len()];
+        let mut profile_of = vec![0u32; features.len()];
         let mut sources: Vec<u32> = Vec::with_capacity(features.len());
         self.fingerprints.reserve(features.len());
         for &d in &order {
@@ -289,17 +279,16 @@ impl PersonIndex {
                 .fingerprints
                 .get(&fingerprint)
                 .and_then(|ps| ps.iter().copied().find(|&p| profile(p) == f));
-            profile_of_distinct[d as usize] = same.unwrap_or_else(|| {
+            profile_of[d as usize] = same.unwrap_or_else(|| {
                 let p = base + sources.len() as u32;
                 self.fingerprints.entry(fingerprint).or_default().push(p);
                 sources.push(d);
                 p
             });
         }
-        drop(fingerprints);
         // The new profiles are moved into their places within the vector they were made in
-        // (the records whose features repeat an earlier profile's go last, and are dropped):
-        // a vector of several hundred megabytes is neither copied nor faulted in again.
+        // (the features that repeat an earlier profile's go last, and are dropped): a vector
+        // of several hundred megabytes is neither copied nor faulted in again.
         let n_new = sources.len();
         let mut in_place = vec![false; features.len()];
         for &d in &sources {
@@ -309,11 +298,13 @@ impl PersonIndex {
         drop(in_place);
         permute(&mut features, &sources);
         features.truncate(n_new);
-        self.pnc.par_extend(
-            features
-                .par_iter()
-                .map(|f| f.pnc.as_deref().map(hash_text).into_iter().collect()),
-        );
+        self.pnc.par_extend(features.par_iter().map(|f| {
+            f.pnc
+                .as_deref()
+                .map(features::hash_of)
+                .into_iter()
+                .collect()
+        }));
         let n_profiles = self.profiles.len() + n_new;
         self.profile_records.resize(n_profiles, Vec::new());
         self.slots.resize(n_profiles, Vec::new());
@@ -322,23 +313,20 @@ impl PersonIndex {
         } else {
             self.profiles.append(&mut features);
         }
-        let created: Vec<u32> = (base..base + n_new as u32).collect();
-        let mut distinct_of = vec![u32::MAX; records.len()];
-        for (d, &i) in distinct.iter().enumerate() {
-            distinct_of[i as usize] = d as u32;
-        }
-        // Each record's profile; then each profile's new records and returns, gathered side by
-        // side (a profile's records ascending, its returns sorted without repeats).
-        let base_record = self.records.len() as u32;
-        let mut assigned: Vec<(u32, u32)> = (0..records.len())
-            .into_par_iter()
-            .map(|i| {
-                let d = distinct_of[first[i] as usize];
-                (profile_of_distinct[d as usize], base_record + i as u32)
-            })
+        profile_of
+    }
+
+    /// Adds `records`, each to its profile (`profile_of`); returns the profiles that gained
+    /// records. Each profile's new records and returns are gathered side by side (a
+    /// profile's records ascending, its returns sorted without repeats).
+    fn add_records(&mut self, records: &[PersonRecord], profile_of: Vec<u32>) -> Vec<u32> {
+        let base = self.records.len() as u32;
+        let mut assigned: Vec<(u32, u32)> = profile_of
+            .par_iter()
+            .enumerate()
+            .map(|(i, &p)| (p, base + i as u32))
             .collect();
-        self.record_profile
-            .par_extend(assigned.par_iter().map(|&(p, _)| p));
+        self.record_profile.par_extend(profile_of);
         self.records
             .par_extend(records.par_iter().map(|r| r.key.clone()));
         assigned.par_sort_unstable();
@@ -349,7 +337,7 @@ impl PersonIndex {
                 let mut slots: Vec<u64> = group
                     .iter()
                     .map(|&(_, r)| {
-                        let key = &records[(r - base_record) as usize].key;
+                        let key = &records[(r - base) as usize].key;
                         slot(&key.force, key.period)
                     })
                     .collect();
@@ -380,7 +368,7 @@ impl PersonIndex {
                 }
             }
         }
-        (touched, created)
+        touched
     }
 
     /// Drops the records of the given returns (being replaced); returns the profiles that
@@ -445,6 +433,36 @@ impl PersonIndex {
             .max_by(|x, y| x.period.cmp(&y.period).then(y.cmp(x)))
             .expect("invariant: live profile")
     }
+}
+
+/// The features of the `distinct` records, and their fingerprints: each distinct address
+/// normalised once, each name's phonetic codes made once per batch of records.
+fn normalise(records: &[PersonRecord], distinct: &[u32]) -> (Vec<PersonFeatures>, Vec<u64>) {
+    // Each distinct address is normalised once.
+    let mut address_of: FxHashMap<&str, u32> = FxHashMap::default();
+    for &i in distinct {
+        if let Some(a) = records[i as usize].address.as_deref() {
+            let n = address_of.len() as u32;
+            address_of.entry(a).or_insert(n);
+        }
+    }
+    let mut texts: Vec<(&str, u32)> = address_of.iter().map(|(&a, &i)| (a, i)).collect();
+    texts.sort_unstable_by_key(|t| t.1);
+    let addresses: Vec<Address> = texts.par_iter().map(|t| Address::of(t.0)).collect();
+    drop(texts);
+    distinct
+        .par_iter()
+        .map_init(PhoneticCodes::default, |codes, &i| {
+            let record = &records[i as usize];
+            let address = record
+                .address
+                .as_deref()
+                .map(|a| &addresses[address_of[a] as usize]);
+            let f = PersonFeatures::with_address_and_codes(record, address, codes);
+            let fingerprint = f.fingerprint();
+            (f, fingerprint)
+        })
+        .unzip()
 }
 
 /// Rearranges `items` so that position `i` holds the item that was at `sources[i]` (a
