@@ -381,7 +381,10 @@ fn print_rules(input: &Input, truth: &score::Truth, settings: &Settings) {
         .iter()
         .map(|keys| keys.iter().map(|&(_, k, narrow)| (k, narrow)).collect())
         .collect();
-    blocks.insert_all_refined(&live, &refined);
+    blocks.insert_all_refined(&live, |p| {
+        let i = live.binary_search(&p).expect("live profiles are ascending");
+        refined[i].as_slice()
+    });
     drop(refined);
     // The resolver's choice of block for each key, from each profile's side.
     let caps = (settings.max_block_size, settings.max_broad_block_size);

@@ -66,6 +66,41 @@ pub fn refinable(key: u64) -> u64 {
     key | REFINABLE
 }
 
+/// Lists of refined keys (see the module's introduction), one per row, kept in one vector: a
+/// million small vectors cost about as much to allocate and free as to fill.
+#[derive(Debug, Clone, Default)]
+pub struct KeyLists {
+    /// Where each row starts in `keys`, then where the last one ends.
+    starts: Vec<usize>,
+    keys: Vec<(u64, u64)>,
+}
+
+impl KeyLists {
+    /// Empty lists with room for about `keys` keys.
+    pub fn with_capacity(rows: usize, keys: usize) -> KeyLists {
+        let mut starts = Vec::with_capacity(rows + 1);
+        starts.push(0);
+        KeyLists {
+            starts,
+            keys: Vec::with_capacity(keys),
+        }
+    }
+
+    /// Adds a row.
+    pub fn push(&mut self, row: &[(u64, u64)]) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.keys.extend_from_slice(row);
+        self.starts.push(self.keys.len());
+    }
+
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> &[(u64, u64)] {
+        &self.keys[self.starts[i]..self.starts[i + 1]]
+    }
+}
+
 /// The cap of a key's block: `broad_cap` for broad keys, `cap` otherwise.
 fn cap_of(key: u64, cap: usize, broad_cap: usize) -> usize {
     if key & BROAD != 0 { broad_cap } else { cap }
@@ -115,25 +150,28 @@ impl BlockIndex {
     }
 
     /// Adds each of `nodes` (ascending, and after any node already in) under its refined keys
-    /// (`keys[i]` for `nodes[i]`): `(broad, narrow)` pairs, the broad key made with
+    /// (`keys(node)`): `(broad, narrow)` pairs, the broad key made with
     /// [`refinable`], or `(key, 0)` for a key that is not refined.
     ///
     /// The keys are first sorted out by shard (chunks of nodes side by side, so each shard's
     /// list stays in node order), then the shards are filled side by side, each from its own
     /// list: a shard is small enough to stay in the processor's cache while it is filled,
     /// where inserting into the whole index at random would wait on memory at every key.
-    pub fn insert_all_refined(&mut self, nodes: &[u32], keys: &[Vec<(u64, u64)>]) {
+    pub fn insert_all_refined<'k>(
+        &mut self,
+        nodes: &[u32],
+        keys: impl Fn(u32) -> &'k [(u64, u64)] + Sync,
+    ) {
         let chunk = nodes
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(1);
         let scattered: Vec<Vec<ShardList>> = nodes
             .par_chunks(chunk)
-            .zip(keys.par_chunks(chunk))
-            .map(|(nodes, keys)| {
+            .map(|nodes| {
                 let mut lists = vec![ShardList::default(); SHARDS];
-                for (&node, keys) in nodes.iter().zip(keys) {
-                    for &(k, narrow) in keys {
+                for &node in nodes {
+                    for &(k, narrow) in keys(node) {
                         for k in [k, narrow] {
                             if k != 0 {
                                 let list = &mut lists[shard_of(k)];
@@ -359,10 +397,11 @@ mod tests {
         let nodes = [0, 1, 2, 3];
         // Added in two batches (as an incremental run adds new profiles) or at once.
         let mut one_by_one = BlockIndex::default();
-        one_by_one.insert_all_refined(&nodes[..2], &keys[..2]);
-        one_by_one.insert_all_refined(&nodes[2..], &keys[2..]);
+        let keys_of = |node: u32| keys[node as usize].as_slice();
+        one_by_one.insert_all_refined(&nodes[..2], keys_of);
+        one_by_one.insert_all_refined(&nodes[2..], keys_of);
         let mut at_once = BlockIndex::default();
-        at_once.insert_all_refined(&nodes, &keys);
+        at_once.insert_all_refined(&nodes, keys_of);
         assert_eq!(one_by_one, at_once);
         // The candidates of `node` with fresh lookups.
         let candidates = |node: u32, caps, refine_above, from| {

@@ -35,6 +35,43 @@ impl RecordKey {
     }
 }
 
+/// A number in the order of record keys as far as it goes: of two keys, the one with the
+/// smaller number is the smaller key; equal numbers say nothing (the keys must then be
+/// compared). Force, month and the first 13 bytes of the reference, the reference zero-padded
+/// (a shorter reference that is a prefix of a longer one is the smaller), so that keys differ
+/// in their numbers nearly always. Never `u128::MAX`.
+pub fn order_prefix(key: &RecordKey) -> u128 {
+    // The forces' order as their codes' (how `ForceCode` orders).
+    static RANK: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let codes = RANK.get_or_init(|| {
+        let mut codes: Vec<&'static str> = model::force::forces()
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect();
+        codes.sort_unstable();
+        assert!(codes.len() <= 256, "a force's rank must fit in 8 bits");
+        codes
+    });
+    let force = codes
+        .binary_search(&key.force.as_str())
+        .expect("invariant: force codes come from the registry") as u128;
+    // Months from 1900 on; any other year ties with every such key of its force, with the
+    // reference left out so that nothing after the month decides.
+    let months = (i64::from(key.period.year()) - 1900) * 12 + i64::from(key.period.month());
+    if !(1..i64::from(u16::MAX)).contains(&months) {
+        let edge = if months < 1 { 0 } else { u128::from(u16::MAX) };
+        return force << 120 | edge << 104;
+    }
+    let mut reference = [0u8; 13];
+    let bytes = key.reference.as_bytes();
+    let n = bytes.len().min(13);
+    reference[..n].copy_from_slice(&bytes[..n]);
+    let reference = reference
+        .iter()
+        .fold(0u128, |acc, &b| acc << 8 | u128::from(b));
+    force << 120 | (months as u128) << 104 | reference
+}
+
 impl fmt::Display for RecordKey {
     /// `force/period/reference`, e.g. `kent/2026-03/KEN-N-0012`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -158,4 +195,62 @@ pub struct Member {
     pub kind: RecordKind,
     /// The record.
     pub key: RecordKey,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RecordKey, order_prefix};
+
+    #[test]
+    fn a_smaller_order_prefix_means_a_smaller_key() {
+        let forces: Vec<_> = model::force::forces()
+            .iter()
+            .take(4)
+            .map(|f| f.code.clone())
+            .collect();
+        let periods = [
+            "1850-01", "1899-12", "1900-01", "2026-03", "2026-11", "2027-01",
+        ];
+        let references = [
+            "",
+            "A",
+            "A\0",
+            "AB",
+            "KEN-N-0012",
+            "KEN-N-00120",
+            "KEN-N-0013",
+            "a-very-long-reference-1",
+            "a-very-long-reference-2",
+            "a-very-long-r",
+            "\u{e9}t\u{e9}",
+        ];
+        let mut keys = Vec::new();
+        for force in &forces {
+            for period in periods {
+                for reference in references {
+                    keys.push(RecordKey::new(
+                        force.clone(),
+                        period.parse().unwrap(),
+                        reference,
+                    ));
+                }
+            }
+        }
+        let mut distinct = 0;
+        for a in &keys {
+            for b in &keys {
+                let (pa, pb) = (order_prefix(a), order_prefix(b));
+                assert_ne!(pa, u128::MAX);
+                if pa < pb {
+                    assert!(a < b, "{a} before {b} by number but not by key");
+                }
+                if a != b && pa != pb {
+                    distinct += 1;
+                }
+            }
+        }
+        // The numbers tell nearly all pairs apart (not the long references sharing 13 bytes,
+        // nor months before 1900).
+        assert!(distinct > keys.len() * keys.len() * 9 / 10, "{distinct}");
+    }
 }

@@ -45,10 +45,16 @@ use crate::persons::features::PersonFeatures;
 /// [`crate::blocking`]).
 pub fn keys(p: &PersonFeatures) -> Vec<(u64, u64)> {
     let mut out = Vec::with_capacity(16);
+    keys_into(p, &mut out);
+    out
+}
+
+/// [`keys`] into `out` (cleared first).
+pub fn keys_into(p: &PersonFeatures, out: &mut Vec<(u64, u64)>) {
+    out.clear();
     each_key(p, |_, k, narrow| out.push((k, narrow)));
     out.sort_unstable();
     out.dedup();
-    out
 }
 
 /// The block keys of a profile with the number of the rule giving each (for measuring what

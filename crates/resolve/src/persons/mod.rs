@@ -19,7 +19,7 @@ use smallvec::SmallVec;
 
 use model::{ForceCode, Period};
 
-use crate::blocking::{BlockIndex, RecentBlocks};
+use crate::blocking::{BlockIndex, KeyLists, RecentBlocks};
 use crate::cluster::{self, Linkage, Thresholds};
 use crate::decisions::Decision;
 use crate::em::{self, Patterns};
@@ -212,6 +212,10 @@ pub struct PersonIndex {
     pub edges: Vec<(u32, u32, f64)>,
     /// Candidate pairs weighed so far (most of them only by their bound, `bound`).
     pub n_compared: u64,
+    /// The block keys of the profiles not yet in the blocking index, made with their
+    /// features while those were still in the processor's cache (read again later, a
+    /// profile's lists are scattered over the heap).
+    fresh_keys: NodeKeys,
 }
 
 impl PersonIndex {
@@ -236,9 +240,9 @@ impl PersonIndex {
         let distinct: Vec<u32> = (0..records.len() as u32)
             .filter(|&i| first[i as usize] == i)
             .collect();
-        let (features, fingerprints) = normalise(records, &distinct);
+        let (features, fingerprints, keys) = normalise(records, &distinct);
         let base = self.profiles.len() as u32;
-        let profile_of_distinct = self.add_profiles(features, &fingerprints);
+        let profile_of_distinct = self.add_profiles(features, &fingerprints, keys);
         let created: Vec<u32> = (base..self.profiles.len() as u32).collect();
         let mut distinct_of = vec![u32::MAX; records.len()];
         for (d, &i) in distinct.iter().enumerate() {
@@ -252,12 +256,14 @@ impl PersonIndex {
         (touched, created)
     }
 
-    /// Gives each of `features` (with its `fingerprints`) a profile: an existing one with the
-    /// same features, else a new one; returns the profile of each.
+    /// Gives each of `features` (with its `fingerprints`, and its block keys in `keys`, in
+    /// lists of `NORMALISED_CHUNK`) a profile: an existing one with the same features, else a
+    /// new one; returns the profile of each.
     fn add_profiles(
         &mut self,
         mut features: Vec<PersonFeatures>,
         fingerprints: &[u64],
+        keys: Vec<KeyLists>,
     ) -> Vec<u32> {
         // New profiles are numbered in the order that keeps similar ones next to each other
         // in memory (`locality_key`): comparing a profile with its candidates then mostly
@@ -286,10 +292,22 @@ impl PersonIndex {
                 p
             });
         }
+        let n_new = sources.len();
+        // The new profiles' keys stay where they were made.
+        let fresh = &mut self.fresh_keys;
+        let first_list = fresh.lists.len();
+        fresh.lists.extend(keys);
+        fresh.position.resize(self.profiles.len() + n_new, NO_KEYS);
+        for (i, &d) in sources.iter().enumerate() {
+            let d = d as usize;
+            fresh.position[base as usize + i] = (
+                (first_list + d / NORMALISED_CHUNK) as u32,
+                (d % NORMALISED_CHUNK) as u32,
+            );
+        }
         // The new profiles are moved into their places within the vector they were made in
         // (the features that repeat an earlier profile's go last, and are dropped): a vector
         // of several hundred megabytes is neither copied nor faulted in again.
-        let n_new = sources.len();
         let mut in_place = vec![false; features.len()];
         for &d in &sources {
             in_place[d as usize] = true;
@@ -408,18 +426,25 @@ impl PersonIndex {
 
     /// A total order of live profiles by their smallest record key (dead profiles last).
     pub fn ranks(&self) -> Vec<u64> {
-        let mut order: Vec<(Option<&RecordKey>, u32)> = (0..self.profiles.len() as u32)
+        // Sorted by a number that orders the keys as far as it goes, the keys themselves
+        // compared only where it ties: comparing keys reads texts scattered over memory.
+        let mut order: Vec<(u128, Option<&RecordKey>, u32)> = (0..self.profiles.len() as u32)
             .into_par_iter()
-            .map(|p| (self.first_key(p), p))
+            .map(|p| {
+                let key = self.first_key(p);
+                (key.map_or(u128::MAX, crate::key::order_prefix), key, p)
+            })
             .collect();
-        order.par_sort_unstable_by(|a, b| match (a.0, b.0) {
-            (Some(x), Some(y)) => x.cmp(y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.1.cmp(&b.1),
+        order.par_sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| match (a.1, b.1) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => a.2.cmp(&b.2),
+            })
         });
         let mut ranks = vec![0u64; self.profiles.len()];
-        for (rank, (_, p)) in order.into_iter().enumerate() {
+        for (rank, (_, _, p)) in order.into_iter().enumerate() {
             ranks[p as usize] = rank as u64;
         }
         ranks
@@ -435,9 +460,17 @@ impl PersonIndex {
     }
 }
 
-/// The features of the `distinct` records, and their fingerprints: each distinct address
-/// normalised once, each name's phonetic codes made once per batch of records.
-fn normalise(records: &[PersonRecord], distinct: &[u32]) -> (Vec<PersonFeatures>, Vec<u64>) {
+/// Features of records, their fingerprints and their block keys (in lists of
+/// [`NORMALISED_CHUNK`] records).
+type Normalised = (Vec<PersonFeatures>, Vec<u64>, Vec<KeyLists>);
+
+/// How many records [`normalise`] gives the block keys of in one list.
+const NORMALISED_CHUNK: usize = 1024;
+
+/// The features of the `distinct` records, their fingerprints and their block keys: each
+/// distinct address normalised once, each name's phonetic codes made once per batch of
+/// records.
+fn normalise(records: &[PersonRecord], distinct: &[u32]) -> Normalised {
     // Each distinct address is normalised once.
     let mut address_of: FxHashMap<&str, u32> = FxHashMap::default();
     for &i in distinct {
@@ -450,19 +483,37 @@ fn normalise(records: &[PersonRecord], distinct: &[u32]) -> (Vec<PersonFeatures>
     texts.sort_unstable_by_key(|t| t.1);
     let addresses: Vec<Address> = texts.par_iter().map(|t| Address::of(t.0)).collect();
     drop(texts);
-    distinct
-        .par_iter()
-        .map_init(PhoneticCodes::default, |codes, &i| {
-            let record = &records[i as usize];
-            let address = record
-                .address
-                .as_deref()
-                .map(|a| &addresses[address_of[a] as usize]);
-            let f = PersonFeatures::with_address_and_codes(record, address, codes);
-            let fingerprint = f.fingerprint();
-            (f, fingerprint)
-        })
-        .unzip()
+    // Each record's features are written in place, then read while still in the processor's
+    // cache for their fingerprint and block keys.
+    let mut features: Vec<PersonFeatures> = (0..distinct.len())
+        .into_par_iter()
+        .map(|_| PersonFeatures::default())
+        .collect();
+    let mut fingerprints = vec![0u64; distinct.len()];
+    let keys: Vec<KeyLists> = features
+        .par_chunks_mut(NORMALISED_CHUNK)
+        .zip(fingerprints.par_chunks_mut(NORMALISED_CHUNK))
+        .zip(distinct.par_chunks(NORMALISED_CHUNK))
+        .map_init(
+            || (PhoneticCodes::default(), Vec::new()),
+            |(codes, scratch), ((features, fingerprints), distinct)| {
+                let mut lists = KeyLists::with_capacity(distinct.len(), 16 * distinct.len());
+                for ((f, fingerprint), &i) in features.iter_mut().zip(fingerprints).zip(distinct) {
+                    let record = &records[i as usize];
+                    let address = record
+                        .address
+                        .as_deref()
+                        .map(|a| &addresses[address_of[a] as usize]);
+                    *f = PersonFeatures::with_address_and_codes(record, address, codes);
+                    *fingerprint = f.fingerprint();
+                    blocking::keys_into(f, scratch);
+                    lists.push(scratch);
+                }
+                lists
+            },
+        )
+        .collect();
+    (features, fingerprints, keys)
 }
 
 /// Rearranges `items` so that position `i` holds the item that was at `sources[i]` (a
@@ -586,34 +637,61 @@ pub fn keep_weight(settings: &Settings) -> f64 {
     weight_of(settings.review_band.0.min(settings.match_threshold))
 }
 
-/// The block keys of the nodes just added to the blocking index, kept for the comparisons
-/// that follow (which would otherwise make them again).
-#[derive(Debug, Default)]
+/// The block keys of profiles (those just added to the blocking index, or about to be), kept
+/// for the comparisons that follow (which would otherwise make them again): lists of keys,
+/// and each profile's list and row in it.
+#[derive(Debug, Clone, Default)]
 pub struct NodeKeys {
-    position: Vec<u32>,
-    keys: Vec<Vec<(u64, u64)>>,
+    position: Vec<(u32, u32)>,
+    lists: Vec<KeyLists>,
 }
+
+/// The position of a profile without keys here.
+const NO_KEYS: (u32, u32) = (u32::MAX, u32::MAX);
 
 impl NodeKeys {
-    /// The keys of `node`, if it was added.
+    /// The keys of `node`, if it has them here.
     fn get(&self, node: u32) -> Option<&[(u64, u64)]> {
-        let i = *self.position.get(node as usize)?;
-        self.keys.get(i as usize).map(Vec::as_slice)
+        let &(list, row) = self.position.get(node as usize)?;
+        self.lists.get(list as usize).map(|l| l.row(row as usize))
     }
 }
 
-/// Adds `nodes` to the blocking index; returns their keys.
+/// Adds `nodes` to the blocking index; returns their keys (those made with the features of
+/// new profiles, the others made now).
 pub fn add_to_blocks(index: &mut PersonIndex, nodes: &[u32]) -> NodeKeys {
-    let keys: Vec<Vec<(u64, u64)>> = nodes
-        .par_iter()
-        .map(|&p| blocking::keys(&index.profiles[p as usize]))
+    let mut keys = std::mem::take(&mut index.fresh_keys);
+    keys.position.resize(index.profiles.len(), NO_KEYS);
+    let missing: Vec<u32> = nodes
+        .iter()
+        .copied()
+        .filter(|&p| keys.get(p).is_none())
         .collect();
-    index.blocks.insert_all_refined(nodes, &keys);
-    let mut position = vec![u32::MAX; index.profiles.len()];
-    for (i, &p) in nodes.iter().enumerate() {
-        position[p as usize] = i as u32;
+    if !missing.is_empty() {
+        let profiles = &index.profiles;
+        let made: Vec<KeyLists> = missing
+            .par_chunks(NORMALISED_CHUNK)
+            .map_init(Vec::new, |scratch, chunk| {
+                let mut lists = KeyLists::default();
+                for &p in chunk {
+                    blocking::keys_into(&profiles[p as usize], scratch);
+                    lists.push(scratch);
+                }
+                lists
+            })
+            .collect();
+        let first_list = keys.lists.len();
+        for (c, chunk) in missing.chunks(NORMALISED_CHUNK).enumerate() {
+            for (row, &p) in chunk.iter().enumerate() {
+                keys.position[p as usize] = ((first_list + c) as u32, row as u32);
+            }
+        }
+        keys.lists.extend(made);
     }
-    NodeKeys { position, keys }
+    index.blocks.insert_all_refined(nodes, |p| {
+        keys.get(p).expect("invariant: every node's keys were made")
+    });
+    keys
 }
 
 /// Which candidate pairs of a node are compared.
