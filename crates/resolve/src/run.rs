@@ -318,6 +318,7 @@ fn finish(
         model: &pm,
         table: pm.model.table(),
         ranks: &ranks,
+        known: persons::KnownWeights::of(&index.edges, n_profiles),
     };
     let (new_clusters, contradictions) = persons::cluster_components(
         &to_cluster,

@@ -720,7 +720,9 @@ fn deconfliction_lists_entities_of_several_forces() {
 
 /// The bound that spares most candidate pairs a full comparison is never below the full
 /// weight: checked on every pair sharing a block (within the cap) of the small world. It must
-/// also spare some pairs, all of them below the weight kept, or it bounds nothing.
+/// also spare some pairs, all of them below the weight kept, or it bounds nothing. The weight
+/// is also the same, to the bit, from either side (the clustering reuses a link's weight
+/// scored from one side for the pair seen from the other: `persons::KnownWeights`).
 #[test]
 fn the_weight_bound_is_never_below_the_full_weight() {
     use resolve::persons::{self, bound};
@@ -745,6 +747,8 @@ fn the_weight_bound_is_never_below_the_full_weight() {
                 let (a, b) = (a as usize, b as usize);
                 let gamma = compare::compare(&index.profiles[a], &index.profiles[b], &pm.tf);
                 let weight = table.weight(&gamma);
+                let reverse = compare::compare(&index.profiles[b], &index.profiles[a], &pm.tf);
+                assert_eq!(table.weight(&reverse).to_bits(), weight.to_bits());
                 let upper = bounds.upper(&summaries[a], &summaries[b]);
                 assert!(
                     upper >= weight - 1e-9,

@@ -195,27 +195,27 @@ pub fn train(index: &LineIndex, settings: &Settings) -> LineModel {
 /// The candidate pairs of an index.
 pub fn candidates(index: &LineIndex, settings: &Settings) -> (Vec<(u32, u32)>, usize) {
     let mut blocks = BlockIndex::default();
-    let keys: Vec<Vec<u64>> = index.profiles.iter().map(block_keys).collect();
+    let keys: Vec<Vec<u64>> = index.profiles.par_iter().map(block_keys).collect();
     for (p, k) in keys.iter().enumerate() {
         blocks.insert(p as u32, k);
     }
-    let mut out = Vec::new();
-    let mut found = Vec::new();
-    for (p, k) in keys.iter().enumerate() {
-        let p = p as u32;
-        blocks.candidates(
-            p,
-            k,
-            (settings.max_block_size, settings.max_block_size),
-            |q| q > p,
-            &mut found,
-        );
-        out.extend(found.iter().map(|&q| (p, q)));
-    }
-    (
-        out,
-        blocks.oversized((settings.max_block_size, settings.max_block_size)),
-    )
+    // Chunks of profiles side by side, their pairs in order.
+    const CHUNK: usize = 4096;
+    let caps = (settings.max_block_size, settings.max_block_size);
+    let chunks: Vec<Vec<(u32, u32)>> = keys
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let (mut out, mut found) = (Vec::new(), Vec::new());
+            for (i, k) in chunk.iter().enumerate() {
+                let p = (c * CHUNK + i) as u32;
+                blocks.candidates(p, k, caps, |q| q > p, &mut found);
+                out.extend(found.iter().map(|&q| (p, q)));
+            }
+            out
+        })
+        .collect();
+    (chunks.concat(), blocks.oversized(caps))
 }
 
 /// Sets the prior of `lm` from the candidate pairs.

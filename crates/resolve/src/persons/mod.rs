@@ -873,6 +873,47 @@ pub struct PersonLinkage<'a> {
     pub table: crate::fellegi_sunter::Table,
     /// Ranks of profiles.
     pub ranks: &'a [u64],
+    /// The weights of the links kept (`PersonIndex::edges`), which are not worked out again.
+    pub known: KnownWeights,
+}
+
+/// The weights of scored pairs, found from either profile: for each profile, the pairs in
+/// which it is the lower-numbered (a profile has a few).
+#[derive(Debug, Clone, Default)]
+pub struct KnownWeights {
+    /// Where each profile's pairs start in `pairs`, then where the last one's end.
+    starts: Vec<u32>,
+    /// The other profile and the weight.
+    pairs: Vec<(u32, f64)>,
+}
+
+impl KnownWeights {
+    /// The weights of `edges` (`(a, b, weight)` with `a < b`, in any order) among `n`
+    /// profiles.
+    pub fn of(edges: &[(u32, u32, f64)], n: usize) -> KnownWeights {
+        // A counting sort by the lower profile.
+        let mut starts = vec![0u32; n + 1];
+        for e in edges {
+            starts[e.0 as usize + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut pairs = vec![(0u32, 0.0f64); edges.len()];
+        for &(a, b, w) in edges {
+            pairs[next[a as usize] as usize] = (b, w);
+            next[a as usize] += 1;
+        }
+        KnownWeights { starts, pairs }
+    }
+
+    /// The weight of `a` and `b`, if scored.
+    pub fn get(&self, a: u32, b: u32) -> Option<f64> {
+        let (lo, hi) = (a.min(b) as usize, a.max(b));
+        let range = *self.starts.get(lo)? as usize..*self.starts.get(lo + 1)? as usize;
+        self.pairs[range].iter().find(|p| p.0 == hi).map(|p| p.1)
+    }
 }
 
 impl Linkage for PersonLinkage<'_> {
@@ -890,6 +931,9 @@ impl Linkage for PersonLinkage<'_> {
             &self.index.profiles[a as usize],
             &self.index.profiles[b as usize],
         );
+        if let Some(w) = self.known.get(a, b) {
+            return w;
+        }
         self.table.weight(&compare::compare(pa, pb, &self.model.tf))
     }
     /// Two records of one return are two people unless they are a confident match, and also
@@ -1029,7 +1073,19 @@ fn empty_pairs() -> Vec<(u32, u32)> {
 
 #[cfg(test)]
 mod tests {
-    use super::permute;
+    use super::{KnownWeights, permute};
+
+    #[test]
+    fn known_weights_are_found_from_either_side() {
+        let known = KnownWeights::of(&[(2, 5, 1.5), (0, 3, -2.0), (2, 4, 7.0)], 6);
+        assert_eq!(known.get(2, 5), Some(1.5));
+        assert_eq!(known.get(5, 2), Some(1.5));
+        assert_eq!(known.get(4, 2), Some(7.0));
+        assert_eq!(known.get(3, 0), Some(-2.0));
+        assert_eq!(known.get(2, 3), None);
+        assert_eq!(known.get(1, 5), None);
+        assert_eq!(known.get(9, 1), None);
+    }
 
     #[test]
     fn permute_places_each_item_from_its_source() {
