@@ -8,6 +8,7 @@
 //! anything (`compare`) and keeps nothing of a record that comparisons do not use.
 
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
@@ -85,23 +86,26 @@ pub struct PersonFeatures {
     pub postcode: Option<Text>,
     /// Identifiers of an unnamed scheme, upper-case letters and digits only, sorted.
     pub other_ids: Box<[Box<str>]>,
-    /// First line of the address.
-    pub address: Option<AddressLine>,
-    /// The words of the rest of the address (district, town, a foreign postcode), sorted.
-    pub locality: Box<[Box<str>]>,
+    /// First line of the address (shared by the profiles at the address: records repeat
+    /// addresses far more than they vary).
+    pub address: Option<Arc<AddressLine>>,
+    /// The words of the rest of the address (district, town, a foreign postcode), sorted
+    /// (shared likewise).
+    pub locality: Arc<[Box<str>]>,
     /// Deal numbers of the lines the record is linked to in its return, sorted.
     pub line_numbers: Box<[u64]>,
     /// Normalised brands of those lines, sorted.
     pub line_brands: Box<[Box<str>]>,
 }
 
-/// A normalised address: its first line (none when empty) and the words of the rest.
+/// A normalised address: its first line (none when empty) and the words of the rest, each
+/// shared by the features of every record at the address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Address {
     /// First line.
-    pub line: Option<AddressLine>,
+    pub line: Option<Arc<AddressLine>>,
     /// The words of the rest, sorted.
-    pub locality: Box<[Box<str>]>,
+    pub locality: Arc<[Box<str>]>,
 }
 
 impl Address {
@@ -109,7 +113,7 @@ impl Address {
     pub fn of(text: &str) -> Address {
         let (line, locality) = normalise::address_parts(text);
         Address {
-            line: (!line.text.is_empty()).then_some(line),
+            line: (!line.text.is_empty()).then(|| Arc::new(line)),
             locality: locality.into_iter().map(String::into_boxed_str).collect(),
         }
     }
@@ -277,7 +281,7 @@ impl PersonFeatures {
         other_ids.dedup();
         let (address, locality) = match address {
             Some(a) => (a.line.clone(), a.locality.clone()),
-            None => (None, Box::default()),
+            None => (None, Arc::default()),
         };
         let mut line_numbers: Vec<u64> = record.line_numbers.iter().map(phone_digits).collect();
         line_numbers.sort_unstable();
