@@ -194,8 +194,14 @@ fn same_values(a: &PersonRecord, b: &PersonRecord) -> bool {
 pub struct PersonIndex {
     /// Distinct profiles.
     pub profiles: Vec<PersonFeatures>,
-    /// Profiles by fingerprint (nearly always one each, kept in the entry itself).
+    /// Profiles by fingerprint (nearly always one each, kept in the entry itself), for the
+    /// first `fingerprinted` profiles: filled only when records are added to an index that
+    /// already has profiles (a first batch has none to find).
     fingerprints: FxHashMap<u64, SmallVec<[u32; 1]>>,
+    /// How many profiles `fingerprints` holds.
+    fingerprinted: u32,
+    /// Each profile's fingerprint.
+    fingerprint_of: Vec<u64>,
     /// Every record added, in order.
     pub records: Vec<RecordKey>,
     /// The profile of each record.
@@ -274,25 +280,42 @@ impl PersonIndex {
         let base = self.profiles.len() as u32;
         let mut profile_of = vec![0u32; features.len()];
         let mut sources: Vec<u32> = Vec::with_capacity(features.len());
-        self.fingerprints.reserve(features.len());
-        for &d in &order {
-            let (f, fingerprint) = (&features[d as usize], fingerprints[d as usize]);
-            let profile = |p: u32| match p.checked_sub(base) {
-                None => &self.profiles[p as usize],
-                Some(new) => &features[sources[new as usize] as usize],
-            };
-            let same = self
-                .fingerprints
-                .get(&fingerprint)
-                .and_then(|ps| ps.iter().copied().find(|&p| profile(p) == f));
-            profile_of[d as usize] = same.unwrap_or_else(|| {
-                let p = base + sources.len() as u32;
-                self.fingerprints.entry(fingerprint).or_default().push(p);
-                sources.push(d);
-                p
-            });
+        let first_batch = self.profiles.is_empty() && {
+            let mut sorted = fingerprints.to_vec();
+            sorted.par_sort_unstable();
+            sorted.windows(2).all(|w| w[0] != w[1])
+        };
+        if first_batch {
+            // Nothing to find: every one is a new profile (their fingerprints all differ).
+            for (i, &d) in order.iter().enumerate() {
+                profile_of[d as usize] = base + i as u32;
+            }
+            sources.extend_from_slice(&order);
+        } else {
+            self.index_fingerprints();
+            self.fingerprints.reserve(features.len());
+            for &d in &order {
+                let (f, fingerprint) = (&features[d as usize], fingerprints[d as usize]);
+                let profile = |p: u32| match p.checked_sub(base) {
+                    None => &self.profiles[p as usize],
+                    Some(new) => &features[sources[new as usize] as usize],
+                };
+                let same = self
+                    .fingerprints
+                    .get(&fingerprint)
+                    .and_then(|ps| ps.iter().copied().find(|&p| profile(p) == f));
+                profile_of[d as usize] = same.unwrap_or_else(|| {
+                    let p = base + sources.len() as u32;
+                    self.fingerprints.entry(fingerprint).or_default().push(p);
+                    sources.push(d);
+                    p
+                });
+            }
+            self.fingerprinted = base + sources.len() as u32;
         }
         let n_new = sources.len();
+        self.fingerprint_of
+            .extend(sources.iter().map(|&d| fingerprints[d as usize]));
         // The new profiles' keys stay where they were made.
         let fresh = &mut self.fresh_keys;
         let first_list = fresh.lists.len();
@@ -332,6 +355,16 @@ impl PersonIndex {
             self.profiles.append(&mut features);
         }
         profile_of
+    }
+
+    /// Adds the profiles not yet in `fingerprints`.
+    fn index_fingerprints(&mut self) {
+        let from = self.fingerprinted as usize;
+        self.fingerprints.reserve(self.fingerprint_of.len() - from);
+        for (p, &f) in self.fingerprint_of.iter().enumerate().skip(from) {
+            self.fingerprints.entry(f).or_default().push(p as u32);
+        }
+        self.fingerprinted = self.fingerprint_of.len() as u32;
     }
 
     /// Adds `records`, each to its profile (`profile_of`); returns the profiles that gained
