@@ -195,6 +195,20 @@ impl Table {
         self.prior
     }
 
+    /// The weight comparison `k` adds at `level` with term frequency `tf` (one term of
+    /// [`Table::weight`]).
+    pub fn comparison_weight(&self, k: usize, level: u8, tf: f32) -> f64 {
+        let level = usize::from(level);
+        if level == 0 {
+            return 0.0;
+        }
+        let mut weight = self.base[k][level];
+        if self.tf[k][level] && tf > 0.0 && self.tf_weight > 0.0 {
+            weight += self.tf_weight * (self.u[k][level] / f64::from(tf).max(self.tf_floor)).log2();
+        }
+        weight
+    }
+
     /// How many comparisons the model has.
     pub fn n_comparisons(&self) -> usize {
         self.base.len()

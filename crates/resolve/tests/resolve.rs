@@ -719,10 +719,11 @@ fn deconfliction_lists_entities_of_several_forces() {
 }
 
 /// The bound that spares most candidate pairs a full comparison is never below the full
-/// weight: checked on every pair sharing a block (within the cap) of the small world. It must
-/// also spare some pairs, all of them below the weight kept, or it bounds nothing. The weight
-/// is also the same, to the bit, from either side (the clustering reuses a link's weight
-/// scored from one side for the pair seen from the other: `persons::KnownWeights`).
+/// weight, with the names compared or not: checked on every pair sharing a block (within the
+/// cap) of the small world. It must also spare some pairs, all of them below the weight kept,
+/// or it bounds nothing. The weight is also the same, to the bit, from either side (the
+/// clustering reuses a link's weight scored from one side for the pair seen from the other:
+/// `persons::KnownWeights`).
 #[test]
 fn the_weight_bound_is_never_below_the_full_weight() {
     use resolve::persons::{self, bound};
@@ -755,6 +756,13 @@ fn the_weight_bound_is_never_below_the_full_weight() {
                     "bound {upper} below weight {weight} for {:?} and {:?} ({gamma:?})",
                     index.profiles[a],
                     index.profiles[b]
+                );
+                // With the names compared, the bound is tighter and still not below.
+                let names = compare::names(&index.profiles[a], &index.profiles[b], &pm.tf);
+                let with_names = bounds.upper_with_names(&summaries[a], &summaries[b], names);
+                assert!(
+                    with_names >= weight - 1e-9 && with_names <= upper + 1e-9,
+                    "bound with names {with_names} outside [{weight}, {upper}]"
                 );
                 pairs += 1;
                 if bounds.below(&summaries[a], &summaries[b], keep) {

@@ -226,6 +226,7 @@ fn address(a: &Summary, b: &Summary) -> Levels {
 /// The model's largest weight per comparison and set of levels, for bounding.
 #[derive(Debug, Clone)]
 pub struct Bounds {
+    table: Table,
     prior: f64,
     /// For each comparison, indexed by a set of its levels ([`Levels`]), the largest weight
     /// among them.
@@ -236,6 +237,7 @@ impl Bounds {
     /// The bounds of a model's weights.
     pub fn new(table: &Table) -> Bounds {
         Bounds {
+            table: table.clone(),
             prior: table.prior_weight(),
             best: (0..table.n_comparisons())
                 .map(|k| {
@@ -267,6 +269,34 @@ impl Bounds {
     /// another order).
     pub fn below(&self, a: &Summary, b: &Summary, weight: f64) -> bool {
         self.upper(a, b) < weight - 1e-6
+    }
+
+    /// [`Bounds::upper`] with the exact levels and term frequencies of the names
+    /// (`compare::names`) in place of their possible ones: the summaries tell least about the
+    /// names (two different ones may still be alike), and comparing them is a small part of
+    /// comparing two profiles.
+    pub fn upper_with_names(&self, a: &Summary, b: &Summary, names: [(u8, f32); 2]) -> f64 {
+        let levels = possible_levels(a, b);
+        let mut total = self.prior;
+        for (k, (best, set)) in self.best.iter().zip(levels).enumerate() {
+            total += match k {
+                SURNAME => self.table.comparison_weight(k, names[0].0, names[0].1),
+                FORENAME => self.table.comparison_weight(k, names[1].0, names[1].1),
+                _ => best[usize::from(set)],
+            };
+        }
+        total
+    }
+
+    /// [`Bounds::below`] with the names compared ([`Bounds::upper_with_names`]).
+    pub fn below_with_names(
+        &self,
+        a: &Summary,
+        b: &Summary,
+        names: [(u8, f32); 2],
+        weight: f64,
+    ) -> bool {
+        self.upper_with_names(a, b, names) < weight - 1e-6
     }
 }
 

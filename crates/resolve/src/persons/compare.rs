@@ -189,9 +189,25 @@ fn codes_agree(a: [u32; 2], b: [u32; 2]) -> bool {
 
 /// Compares two profiles.
 pub fn compare(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> Gamma {
+    compare_with_names(a, b, tf, names(a, b, tf))
+}
+
+/// The surname's and the first forename's levels and term frequencies (the first two
+/// comparisons of [`compare`]).
+pub fn names(a: &PersonFeatures, b: &PersonFeatures, tf: &PersonTermFrequencies) -> [(u8, f32); 2] {
+    [surname(a, b, tf), forename(a, b, tf)]
+}
+
+/// [`compare`] given the [`names`] comparisons already made.
+pub fn compare_with_names(
+    a: &PersonFeatures,
+    b: &PersonFeatures,
+    tf: &PersonTermFrequencies,
+    names: [(u8, f32); 2],
+) -> Gamma {
     let mut gamma = Gamma::default();
-    (gamma.levels[SURNAME], gamma.tf[SURNAME]) = surname(a, b, tf);
-    (gamma.levels[FORENAME], gamma.tf[FORENAME]) = forename(a, b, tf);
+    (gamma.levels[SURNAME], gamma.tf[SURNAME]) = names[0];
+    (gamma.levels[FORENAME], gamma.tf[FORENAME]) = names[1];
     if a.counts[ALIAS_COUNT] > 0 || b.counts[ALIAS_COUNT] > 0 {
         (gamma.levels[ALIASES], gamma.tf[ALIASES]) = aliases(a, b, tf);
     }

@@ -877,7 +877,12 @@ pub fn compare_candidates(
                 if bounds.below(summary, &summaries[q as usize], keep_at) {
                     continue;
                 }
-                let w = table.weight(&compare::compare(a, &index.profiles[q as usize], tf));
+                let b = &index.profiles[q as usize];
+                let names = compare::names(a, b, tf);
+                if bounds.below_with_names(summary, &summaries[q as usize], names, keep_at) {
+                    continue;
+                }
+                let w = table.weight(&compare::compare_with_names(a, b, tf, names));
                 if w >= keep_at {
                     out.push((p.min(q), p.max(q), w));
                 }
