@@ -7,6 +7,7 @@
 //! It also counts how often each value occurs (term frequencies). It does not compare
 //! anything (`compare`) and keeps nothing of a record that comparisons do not use.
 
+use std::borrow::Borrow;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -388,18 +389,29 @@ pub struct PersonTermFrequencies {
 }
 
 /// How many people (force and reference) hold each value that `values` gives of their
-/// profiles: `values` calls its `add` with each value's hash and a way to make the value, and a
-/// person's several profiles count a value once.
-fn count_once<'a, K: Eq + Hash>(
+/// profiles: `values` calls its `add` with each value's hash and the value, and a person's
+/// several profiles count a value once (a person told by the force and the hash of the
+/// reference). A value is copied (`own`) only when first counted.
+fn count_once<'a, K, Q>(
     profiles: &[&'a PersonFeatures],
-    values: impl Fn(&'a PersonFeatures, &mut dyn FnMut(u64, &dyn Fn() -> K)),
-) -> FxHashMap<K, u32> {
-    let mut seen: FxHashSet<(u16, &str, u64)> = FxHashSet::default();
+    values: impl Fn(&'a PersonFeatures, &mut dyn FnMut(u64, &'a Q)),
+    own: impl Fn(&Q) -> K,
+) -> FxHashMap<K, u32>
+where
+    K: Eq + Hash + Borrow<Q>,
+    Q: Eq + Hash + ?Sized + 'a,
+{
+    let mut seen: FxHashSet<(u16, u64, u64)> = FxHashSet::default();
     let mut counts: FxHashMap<K, u32> = FxHashMap::default();
     for &p in profiles {
-        values(p, &mut |value, make| {
-            if seen.insert((p.force, &p.reference, value)) {
-                *counts.entry(make()).or_default() += 1;
+        values(p, &mut |hash, value| {
+            if seen.insert((p.force, p.reference_hash, hash)) {
+                match counts.get_mut(value) {
+                    Some(count) => *count += 1,
+                    None => {
+                        counts.insert(own(value), 1);
+                    }
+                }
             }
         });
     }
@@ -414,37 +426,55 @@ impl PersonTermFrequencies {
             || {
                 rayon::join(
                     || {
-                        count_once(profiles, |p, add| {
-                            if !p.surname.is_empty() {
-                                add(hash_of(&*p.surname), &|| (*p.surname).into());
-                            }
-                        })
+                        count_once(
+                            profiles,
+                            |p, add| {
+                                let surname: &str = &p.surname;
+                                if !surname.is_empty() {
+                                    add(hash_of(surname), surname);
+                                }
+                            },
+                            |s: &str| Box::<str>::from(s),
+                        )
                     },
                     || {
-                        count_once(profiles, |p, add| {
-                            let first = p.first_forename();
-                            if !first.is_empty() {
-                                add(hash_of(first), &|| first.into());
-                            }
-                        })
+                        count_once(
+                            profiles,
+                            |p, add| {
+                                let first = p.first_forename();
+                                if !first.is_empty() {
+                                    add(hash_of(first), first);
+                                }
+                            },
+                            |s: &str| Box::<str>::from(s),
+                        )
                     },
                 )
             },
             || {
                 rayon::join(
                     || {
-                        count_once(profiles, |p, add| {
-                            for a in p.aliases.iter() {
-                                add(hash_of(a), &|| a.clone());
-                            }
-                        })
+                        count_once(
+                            profiles,
+                            |p, add| {
+                                for a in p.aliases.iter() {
+                                    let alias: &str = a;
+                                    add(hash_of(alias), alias);
+                                }
+                            },
+                            |s: &str| Box::<str>::from(s),
+                        )
                     },
                     || {
-                        count_once(profiles, |p, add| {
-                            for &n in p.phones.iter() {
-                                add(n, &|| n);
-                            }
-                        })
+                        count_once(
+                            profiles,
+                            |p, add| {
+                                for n in p.phones.iter() {
+                                    add(*n, n);
+                                }
+                            },
+                            |&n: &u64| n,
+                        )
                     },
                 )
             },
