@@ -68,15 +68,21 @@ pub fn refinable(key: u64) -> u64 {
 
 /// Lists of refined keys (see the module's introduction), one per row, kept in one vector: a
 /// million small vectors cost about as much to allocate and free as to fill.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct KeyLists {
-    /// Where each row starts in `keys`, then where the last one ends.
+    /// Where each row starts in `keys`, then where the last one ends (so never empty).
     starts: Vec<usize>,
     keys: Vec<(u64, u64)>,
 }
 
+impl Default for KeyLists {
+    fn default() -> KeyLists {
+        KeyLists::with_capacity(0, 0)
+    }
+}
+
 impl KeyLists {
-    /// Empty lists with room for about `keys` keys.
+    /// Empty lists with room for `rows` rows of `keys` keys in all.
     pub fn with_capacity(rows: usize, keys: usize) -> KeyLists {
         let mut starts = Vec::with_capacity(rows + 1);
         starts.push(0);
@@ -88,9 +94,6 @@ impl KeyLists {
 
     /// Adds a row.
     pub fn push(&mut self, row: &[(u64, u64)]) {
-        if self.starts.is_empty() {
-            self.starts.push(0);
-        }
         self.keys.extend_from_slice(row);
         self.starts.push(self.keys.len());
     }

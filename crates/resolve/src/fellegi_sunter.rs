@@ -177,15 +177,9 @@ impl Table {
     pub fn weight(&self, gamma: &Gamma) -> f64 {
         let mut total = self.prior;
         for k in 0..self.base.len() {
-            let level = usize::from(gamma.levels[k]);
-            if level == 0 {
-                continue;
-            }
-            total += self.base[k][level];
-            if self.tf[k][level] && gamma.tf[k] > 0.0 && self.tf_weight > 0.0 {
-                total += self.tf_weight
-                    * (self.u[k][level] / f64::from(gamma.tf[k]).max(self.tf_floor)).log2();
-            }
+            let (base, adjustment) = self.comparison_weight(k, gamma.levels[k], gamma.tf[k]);
+            total += base;
+            total += adjustment;
         }
         total
     }
@@ -195,18 +189,19 @@ impl Table {
         self.prior
     }
 
-    /// The weight comparison `k` adds at `level` with term frequency `tf` (one term of
-    /// [`Table::weight`]).
-    pub fn comparison_weight(&self, k: usize, level: u8, tf: f32) -> f64 {
+    /// The weight comparison `k` adds at `level` with term frequency `tf`, as its base weight
+    /// and its term-frequency adjustment; equal to [`Model::comparison_weight`].
+    pub fn comparison_weight(&self, k: usize, level: u8, tf: f32) -> (f64, f64) {
         let level = usize::from(level);
         if level == 0 {
-            return 0.0;
+            return (0.0, 0.0);
         }
-        let mut weight = self.base[k][level];
-        if self.tf[k][level] && tf > 0.0 && self.tf_weight > 0.0 {
-            weight += self.tf_weight * (self.u[k][level] / f64::from(tf).max(self.tf_floor)).log2();
-        }
-        weight
+        let adjustment = if self.tf[k][level] && tf > 0.0 && self.tf_weight > 0.0 {
+            self.tf_weight * (self.u[k][level] / f64::from(tf).max(self.tf_floor)).log2()
+        } else {
+            0.0
+        };
+        (self.base[k][level], adjustment)
     }
 
     /// How many comparisons the model has.

@@ -227,7 +227,6 @@ fn address(a: &Summary, b: &Summary) -> Levels {
 #[derive(Debug, Clone)]
 pub struct Bounds {
     table: Table,
-    prior: f64,
     /// For each comparison, indexed by a set of its levels ([`Levels`]), the largest weight
     /// among them.
     best: Vec<Vec<f64>>,
@@ -238,7 +237,6 @@ impl Bounds {
     pub fn new(table: &Table) -> Bounds {
         Bounds {
             table: table.clone(),
-            prior: table.prior_weight(),
             best: (0..table.n_comparisons())
                 .map(|k| {
                     let n = table.n_levels(k);
@@ -257,10 +255,23 @@ impl Bounds {
 
     /// A weight the pair's full match weight cannot exceed.
     pub fn upper(&self, a: &Summary, b: &Summary) -> f64 {
+        self.sum(a, b, None)
+    }
+
+    /// The prior and, for each comparison, the largest weight of its possible levels, or the
+    /// exact weight of the names when they are given.
+    fn sum(&self, a: &Summary, b: &Summary, names: Option<[(u8, f32); 2]>) -> f64 {
         let levels = possible_levels(a, b);
-        let mut total = self.prior;
-        for (best, set) in self.best.iter().zip(levels) {
-            total += best[usize::from(set)];
+        let mut total = self.table.prior_weight();
+        for (k, (best, set)) in self.best.iter().zip(levels).enumerate() {
+            total += match (k, names) {
+                (SURNAME | FORENAME, Some(names)) => {
+                    let (level, tf) = if k == SURNAME { names[0] } else { names[1] };
+                    let (base, adjustment) = self.table.comparison_weight(k, level, tf);
+                    base + adjustment
+                }
+                _ => best[usize::from(set)],
+            };
         }
         total
     }
@@ -276,16 +287,7 @@ impl Bounds {
     /// names (two different ones may still be alike), and comparing them is a small part of
     /// comparing two profiles.
     pub fn upper_with_names(&self, a: &Summary, b: &Summary, names: [(u8, f32); 2]) -> f64 {
-        let levels = possible_levels(a, b);
-        let mut total = self.prior;
-        for (k, (best, set)) in self.best.iter().zip(levels).enumerate() {
-            total += match k {
-                SURNAME => self.table.comparison_weight(k, names[0].0, names[0].1),
-                FORENAME => self.table.comparison_weight(k, names[1].0, names[1].1),
-                _ => best[usize::from(set)],
-            };
-        }
-        total
+        self.sum(a, b, Some(names))
     }
 
     /// [`Bounds::below`] with the names compared ([`Bounds::upper_with_names`]).

@@ -418,6 +418,22 @@ where
     counts
 }
 
+/// [`count_once`] of the texts that `texts` gives of each profile, empty ones left out.
+fn count_texts<'a, I: Iterator<Item = &'a str>>(
+    profiles: &[&'a PersonFeatures],
+    texts: impl Fn(&'a PersonFeatures) -> I,
+) -> FxHashMap<Box<str>, u32> {
+    count_once(
+        profiles,
+        |p, add| {
+            for text in texts(p).filter(|t| !t.is_empty()) {
+                add(hash_of(text), text);
+            }
+        },
+        |text: &str| Box::from(text),
+    )
+}
+
 impl PersonTermFrequencies {
     /// Counts the values of `profiles`.
     pub fn count(profiles: &[&PersonFeatures]) -> PersonTermFrequencies {
@@ -425,46 +441,13 @@ impl PersonTermFrequencies {
         let ((surname, forename), (alias, phone)) = rayon::join(
             || {
                 rayon::join(
-                    || {
-                        count_once(
-                            profiles,
-                            |p, add| {
-                                let surname: &str = &p.surname;
-                                if !surname.is_empty() {
-                                    add(hash_of(surname), surname);
-                                }
-                            },
-                            |s: &str| Box::<str>::from(s),
-                        )
-                    },
-                    || {
-                        count_once(
-                            profiles,
-                            |p, add| {
-                                let first = p.first_forename();
-                                if !first.is_empty() {
-                                    add(hash_of(first), first);
-                                }
-                            },
-                            |s: &str| Box::<str>::from(s),
-                        )
-                    },
+                    || count_texts(profiles, |p| [&*p.surname].into_iter()),
+                    || count_texts(profiles, |p| [p.first_forename()].into_iter()),
                 )
             },
             || {
                 rayon::join(
-                    || {
-                        count_once(
-                            profiles,
-                            |p, add| {
-                                for a in p.aliases.iter() {
-                                    let alias: &str = a;
-                                    add(hash_of(alias), alias);
-                                }
-                            },
-                            |s: &str| Box::<str>::from(s),
-                        )
-                    },
+                    || count_texts(profiles, |p| p.aliases.iter().map(|a| &**a)),
                     || {
                         count_once(
                             profiles,

@@ -317,17 +317,14 @@ impl PersonIndex {
         self.fingerprint_of
             .extend(sources.iter().map(|&d| fingerprints[d as usize]));
         // The new profiles' keys stay where they were made.
-        let fresh = &mut self.fresh_keys;
-        let first_list = fresh.lists.len();
-        fresh.lists.extend(keys);
-        fresh.position.resize(self.profiles.len() + n_new, NO_KEYS);
-        for (i, &d) in sources.iter().enumerate() {
-            let d = d as usize;
-            fresh.position[base as usize + i] = (
-                (first_list + d / NORMALISED_CHUNK) as u32,
-                (d % NORMALISED_CHUNK) as u32,
-            );
-        }
+        self.fresh_keys.place(
+            keys,
+            self.profiles.len() + n_new,
+            sources
+                .iter()
+                .enumerate()
+                .map(|(i, &d)| (base + i as u32, d as usize)),
+        );
         // The new profiles are moved into their places within the vector they were made in
         // (the features that repeat an earlier profile's go last, and are dropped): a vector
         // of several hundred megabytes is neither copied nor faulted in again.
@@ -688,6 +685,26 @@ impl NodeKeys {
         let &(list, row) = self.position.get(node as usize)?;
         self.lists.get(list as usize).map(|l| l.row(row as usize))
     }
+
+    /// Adds `lists` (each of [`NORMALISED_CHUNK`] rows but the last), and gives each node of
+    /// `rows` (all below `n_nodes`) its row, counted across them.
+    fn place(
+        &mut self,
+        lists: Vec<KeyLists>,
+        n_nodes: usize,
+        rows: impl Iterator<Item = (u32, usize)>,
+    ) {
+        let first_list = self.lists.len();
+        self.lists.extend(lists);
+        self.position
+            .resize(n_nodes.max(self.position.len()), NO_KEYS);
+        for (node, row) in rows {
+            self.position[node as usize] = (
+                (first_list + row / NORMALISED_CHUNK) as u32,
+                (row % NORMALISED_CHUNK) as u32,
+            );
+        }
+    }
 }
 
 /// Adds `nodes` to the blocking index; returns their keys (those made with the features of
@@ -713,13 +730,11 @@ pub fn add_to_blocks(index: &mut PersonIndex, nodes: &[u32]) -> NodeKeys {
                 lists
             })
             .collect();
-        let first_list = keys.lists.len();
-        for (c, chunk) in missing.chunks(NORMALISED_CHUNK).enumerate() {
-            for (row, &p) in chunk.iter().enumerate() {
-                keys.position[p as usize] = ((first_list + c) as u32, row as u32);
-            }
-        }
-        keys.lists.extend(made);
+        keys.place(
+            made,
+            index.profiles.len(),
+            missing.iter().enumerate().map(|(row, &p)| (p, row)),
+        );
     }
     index.blocks.insert_all_refined(nodes, |p| {
         keys.get(p).expect("invariant: every node's keys were made")
@@ -965,13 +980,13 @@ impl Linkage for PersonLinkage<'_> {
         &self.index.pnc[node as usize]
     }
     fn weight(&self, a: u32, b: u32) -> f64 {
+        if let Some(w) = self.known.get(a, b) {
+            return w;
+        }
         let (pa, pb) = (
             &self.index.profiles[a as usize],
             &self.index.profiles[b as usize],
         );
-        if let Some(w) = self.known.get(a, b) {
-            return w;
-        }
         self.table.weight(&compare::compare(pa, pb, &self.model.tf))
     }
     /// Two records of one return are two people unless they are a confident match, and also
