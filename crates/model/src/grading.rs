@@ -74,27 +74,29 @@ impl FromStr for Grading {
     fn from_str(s: &str) -> Result<Self, ValueError> {
         const HINT: &str =
             "not a 3x5x2 grading: write source 1-3, intelligence A-E, handling P or C, e.g. 2-B-P";
-        let parts: Vec<&str> = s.trim().split('-').map(str::trim).collect();
-        let [source, intelligence, handling] = parts.as_slice() else {
+        let mut parts = s.trim().split('-').map(str::trim);
+        let (Some(source), Some(intelligence), Some(handling), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(ValueError::new(HINT));
         };
-        let source = match *source {
+        let source = match source {
             "1" => SourceEvaluation::Reliable,
             "2" => SourceEvaluation::Untested,
             "3" => SourceEvaluation::NotReliable,
             _ => return Err(ValueError::new(HINT)),
         };
-        let intelligence = match intelligence.to_ascii_uppercase().as_str() {
-            "A" => IntelligenceAssessment::A,
-            "B" => IntelligenceAssessment::B,
-            "C" => IntelligenceAssessment::C,
-            "D" => IntelligenceAssessment::D,
-            "E" => IntelligenceAssessment::E,
+        let intelligence = match intelligence.as_bytes() {
+            [b'A' | b'a'] => IntelligenceAssessment::A,
+            [b'B' | b'b'] => IntelligenceAssessment::B,
+            [b'C' | b'c'] => IntelligenceAssessment::C,
+            [b'D' | b'd'] => IntelligenceAssessment::D,
+            [b'E' | b'e'] => IntelligenceAssessment::E,
             _ => return Err(ValueError::new(HINT)),
         };
-        let handling = match handling.to_ascii_uppercase().as_str() {
-            "P" => HandlingCode::P,
-            "C" => HandlingCode::C,
+        let handling = match handling.as_bytes() {
+            [b'P' | b'p'] => HandlingCode::P,
+            [b'C' | b'c'] => HandlingCode::C,
             _ => return Err(ValueError::new(HINT)),
         };
         Ok(Grading {

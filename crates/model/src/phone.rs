@@ -33,12 +33,19 @@ impl PhoneNumber {
     /// `+44 (0)7700 900123`, `0044 7700 900123`, `447700900123`, a mobile whose leading zero a
     /// spreadsheet dropped (`7700900123`), or an international number with its `+` or `00`.
     pub fn parse(text: &str) -> Result<PhoneNumber, ValueError> {
+        // The digits, then (for a UK number) the number itself: "+44" takes the place of
+        // whatever came before the national number, so one buffer serves both.
         let mut digits = String::with_capacity(16);
         let mut plus = false;
         let trimmed = text.trim();
         // "+44 (0)20 ..." carries a national trunk zero in brackets; it is not part of E.164.
-        let without_trunk = trimmed.replacen("(0)", "", 1);
-        for (i, ch) in without_trunk.chars().enumerate() {
+        // The first "(0)" is skipped (a byte search: this runs for every number of every
+        // return, and a substring searcher costs more to set up than the search).
+        let (before, after) = match trimmed.as_bytes().windows(3).position(|w| w == b"(0)") {
+            Some(at) => (&trimmed[..at], &trimmed[at + 3..]),
+            None => (trimmed, ""),
+        };
+        for (i, ch) in before.chars().chain(after.chars()).enumerate() {
             match ch {
                 '0'..='9' => digits.push(ch),
                 '+' if i == 0 => plus = true,
@@ -53,25 +60,29 @@ impl PhoneNumber {
         if digits.is_empty() {
             return Err(ValueError::new("not a phone number: no digits"));
         }
+        // Where the national number starts in `digits`, for a UK number.
         let international = if plus {
-            Some(digits.as_str())
+            Some(0)
         } else {
-            digits.strip_prefix("00")
+            digits.starts_with("00").then_some(2)
         };
-        if let Some(number) = international {
-            return match number.strip_prefix("44") {
-                Some(national) => uk(national.strip_prefix('0').unwrap_or(national)),
-                None => foreign(number),
+        if let Some(start) = international {
+            return if digits[start..].starts_with("44") {
+                let national = start + 2;
+                let trunk = usize::from(digits[national..].starts_with('0'));
+                uk(digits, national + trunk)
+            } else {
+                foreign(&digits[start..])
             };
         }
-        if let Some(national) = digits.strip_prefix('0') {
-            return uk(national);
+        if digits.starts_with('0') {
+            return uk(digits, 1);
         }
         if digits.len() == 12 && digits.starts_with("44") {
-            return uk(&digits[2..]);
+            return uk(digits, 2);
         }
         if digits.len() == 10 && digits.starts_with('7') {
-            return uk(&digits);
+            return uk(digits, 0);
         }
         Err(ValueError::new(
             "not a UK or international phone number: write 07700 900123, +44 7700 900123 or +<country code> ...",
@@ -79,7 +90,9 @@ impl PhoneNumber {
     }
 }
 
-fn uk(national: &str) -> Result<PhoneNumber, ValueError> {
+/// The UK number whose national significant number is `digits[start..]`.
+fn uk(mut digits: String, start: usize) -> Result<PhoneNumber, ValueError> {
+    let national = &digits[start..];
     let first = national.as_bytes().first().copied().unwrap_or(b'0');
     if !(9..=10).contains(&national.len())
         || !matches!(first, b'1' | b'2' | b'3' | b'5' | b'7' | b'8' | b'9')
@@ -88,7 +101,8 @@ fn uk(national: &str) -> Result<PhoneNumber, ValueError> {
             "not a UK phone number: after 0 (or +44) come 9 or 10 digits starting 1, 2, 3, 5, 7, 8 or 9",
         ));
     }
-    Ok(PhoneNumber(format!("+44{national}")))
+    digits.replace_range(..start, "+44");
+    Ok(PhoneNumber(digits))
 }
 
 fn foreign(number: &str) -> Result<PhoneNumber, ValueError> {

@@ -39,44 +39,53 @@ impl FromStr for Postcode {
 
     /// Accepts any spacing and case: `sw1a1aa`, `SW1A  1AA`.
     fn from_str(s: &str) -> Result<Self, ValueError> {
-        let compact: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
         const HINT: &str = "not a UK postcode (e.g. SW1A 1AA)";
-        if compact == "GIR0AA" {
+        // The postcode without its spaces, upper case, in a buffer on the stack: every
+        // person and place of every return has one, and a postcode is at most 7 letters.
+        let mut compact = [0u8; 7];
+        let mut len = 0;
+        for c in s.chars().filter(|c| !c.is_whitespace()) {
+            if !c.is_ascii() || len == compact.len() {
+                return Err(ValueError::new(HINT));
+            }
+            compact[len] = (c as u8).to_ascii_uppercase();
+            len += 1;
+        }
+        let compact = &compact[..len];
+        if compact == b"GIR0AA" {
             return Ok(Postcode("GIR 0AA".into()));
         }
-        if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
+        if len < 5 {
             return Err(ValueError::new(HINT));
         }
-        let (outward, inward) = compact.split_at(compact.len() - 3);
-        let inward_ok = {
-            let b = inward.as_bytes();
-            b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
-        };
+        let (outward, inward) = compact.split_at(len - 3);
+        let inward_ok = inward[0].is_ascii_digit()
+            && inward[1].is_ascii_alphabetic()
+            && inward[2].is_ascii_alphabetic();
         // Outward shapes: A9, A99, AA9, AA99, A9A, AA9A.
-        let shape: String = outward
-            .chars()
-            .map(|c| {
-                if c.is_ascii_digit() {
-                    '9'
-                } else if c.is_ascii_alphabetic() {
-                    'A'
-                } else {
-                    '?'
-                }
-            })
-            .collect();
+        let mut shape = [0u8; 4];
+        for (mark, &c) in shape.iter_mut().zip(outward) {
+            *mark = if c.is_ascii_digit() {
+                b'9'
+            } else if c.is_ascii_alphabetic() {
+                b'A'
+            } else {
+                b'?'
+            };
+        }
         let outward_ok = matches!(
-            shape.as_str(),
-            "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A"
+            &shape[..outward.len()],
+            b"A9" | b"A99" | b"AA9" | b"AA99" | b"A9A" | b"AA9A"
         );
         if !inward_ok || !outward_ok {
             return Err(ValueError::new(HINT));
         }
-        Ok(Postcode(format!("{outward} {inward}")))
+        let mut text = String::with_capacity(len + 1);
+        // ASCII throughout (checked above).
+        text.extend(outward.iter().map(|&c| char::from(c)));
+        text.push(' ');
+        text.extend(inward.iter().map(|&c| char::from(c)));
+        Ok(Postcode(text))
     }
 }
 

@@ -155,15 +155,35 @@ impl BlockIndex {
     /// Adds each of `nodes` (ascending, and after any node already in) under its refined keys
     /// (`keys(node)`): `(broad, narrow)` pairs, the broad key made with
     /// [`refinable`], or `(key, 0)` for a key that is not refined.
+    pub fn insert_all_refined<'k>(
+        &mut self,
+        nodes: &[u32],
+        keys: impl Fn(u32) -> &'k [(u64, u64)] + Sync,
+    ) {
+        self.insert_all_with(nodes, |node| {
+            keys(node)
+                .iter()
+                .flat_map(|&(k, narrow)| [k, narrow])
+                .filter(|&k| k != 0)
+        });
+    }
+
+    /// Adds each of `nodes` (ascending, and after any node already in) under its keys
+    /// (`keys(node)`), as [`BlockIndex::insert`] does one by one.
+    pub fn insert_all<'k>(&mut self, nodes: &[u32], keys: impl Fn(u32) -> &'k [u64] + Sync) {
+        self.insert_all_with(nodes, |node| keys(node).iter().copied());
+    }
+
+    /// Adds each of `nodes` under the keys `keys(node)` gives.
     ///
     /// The keys are first sorted out by shard (chunks of nodes side by side, so each shard's
     /// list stays in node order), then the shards are filled side by side, each from its own
     /// list: a shard is small enough to stay in the processor's cache while it is filled,
     /// where inserting into the whole index at random would wait on memory at every key.
-    pub fn insert_all_refined<'k>(
+    fn insert_all_with<I: Iterator<Item = u64>>(
         &mut self,
         nodes: &[u32],
-        keys: impl Fn(u32) -> &'k [(u64, u64)] + Sync,
+        keys: impl Fn(u32) -> I + Sync,
     ) {
         let chunk = nodes
             .len()
@@ -174,14 +194,10 @@ impl BlockIndex {
             .map(|nodes| {
                 let mut lists = vec![ShardList::default(); SHARDS];
                 for &node in nodes {
-                    for &(k, narrow) in keys(node) {
-                        for k in [k, narrow] {
-                            if k != 0 {
-                                let list = &mut lists[shard_of(k)];
-                                list.keys.push(k);
-                                list.nodes.push(node);
-                            }
-                        }
+                    for k in keys(node) {
+                        let list = &mut lists[shard_of(k)];
+                        list.keys.push(k);
+                        list.nodes.push(node);
                     }
                 }
                 lists

@@ -31,14 +31,9 @@ fn nominals_by_return<'a>(
         .par_iter()
         .enumerate()
         .flat_map_iter(|(p, records)| {
-            records.iter().map(move |&r| {
-                let key = &index.records[r as usize];
-                (
-                    persons::slot(&key.force, key.period),
-                    r,
-                    cluster_of_profile[p],
-                )
-            })
+            records
+                .iter()
+                .map(move |&r| (index.record_slots[r as usize], r, cluster_of_profile[p]))
         })
         .collect();
     records.par_sort_unstable();

@@ -158,17 +158,22 @@ pub fn train(index: &LineIndex, settings: &Settings) -> LineModel {
     em::estimate_u(&mut model, &patterns(index, &tf, &random));
     let mut sessions = Vec::new();
     for (rule, excluded) in [(0u8, compare::BRAND), (1, compare::NUMBERS)] {
-        let mut blocks = BlockIndex::default();
-        for (p, f) in index.profiles.iter().enumerate() {
-            let keys: Vec<u64> = match rule {
-                0 if !f.brand.is_empty() => vec![key(102, &*f.brand)],
-                1 => f.numbers.iter().map(|n| key(101, n)).collect(),
-                _ => Vec::new(),
-            };
-            blocks.insert(p as u32, &keys);
-        }
+        let keyed: Vec<(u64, u32)> = index
+            .profiles
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(p, f)| {
+                let keys: Vec<u64> = match rule {
+                    0 if !f.brand.is_empty() => vec![key(102, &*f.brand)],
+                    1 => f.numbers.iter().map(|n| key(101, n)).collect(),
+                    _ => Vec::new(),
+                };
+                keys.into_iter().map(move |k| (k, p as u32))
+            })
+            .collect();
+        let blocks = sampling::SortedBlocks::of(keyed);
         let mut pairs = sampling::block_pairs(
-            &blocks.sorted_blocks(),
+            &blocks.blocks(),
             settings.max_block_size,
             settings.max_training_pairs,
         );
@@ -196,9 +201,8 @@ pub fn train(index: &LineIndex, settings: &Settings) -> LineModel {
 pub fn candidates(index: &LineIndex, settings: &Settings) -> (Vec<(u32, u32)>, usize) {
     let mut blocks = BlockIndex::default();
     let keys: Vec<Vec<u64>> = index.profiles.par_iter().map(block_keys).collect();
-    for (p, k) in keys.iter().enumerate() {
-        blocks.insert(p as u32, k);
-    }
+    let nodes: Vec<u32> = (0..keys.len() as u32).collect();
+    blocks.insert_all(&nodes, |p| &keys[p as usize]);
     // Chunks of profiles side by side, their pairs in order.
     const CHUNK: usize = 4096;
     let caps = (settings.max_block_size, settings.max_block_size);

@@ -206,6 +206,8 @@ pub struct PersonIndex {
     pub records: Vec<RecordKey>,
     /// The profile of each record.
     pub record_profile: Vec<u32>,
+    /// The return (force and period, as [`slot`]) of each record.
+    pub record_slots: Vec<u64>,
     /// The live records of each profile (empty once all were replaced).
     pub profile_records: Vec<Vec<u32>>,
     /// The returns (force and period) of each profile's live records.
@@ -369,26 +371,25 @@ impl PersonIndex {
     /// profile's records ascending, its returns sorted without repeats).
     fn add_records(&mut self, records: &[PersonRecord], profile_of: Vec<u32>) -> Vec<u32> {
         let base = self.records.len() as u32;
-        let mut assigned: Vec<(u32, u32)> = profile_of
+        // Each record's return is read here, in record order, rather than record by record
+        // once the records are grouped by profile (scattered over memory).
+        let mut assigned: Vec<(u32, u32, u64)> = profile_of
             .par_iter()
+            .zip(records)
             .enumerate()
-            .map(|(i, &p)| (p, base + i as u32))
+            .map(|(i, (&p, r))| (p, base + i as u32, slot(&r.key.force, r.key.period)))
             .collect();
         self.record_profile.par_extend(profile_of);
+        self.record_slots
+            .par_extend(assigned.par_iter().map(|&(_, _, s)| s));
         self.records
             .par_extend(records.par_iter().map(|r| r.key.clone()));
         assigned.par_sort_unstable();
-        let gained: Vec<(u32, Vec<u32>, Vec<u64>)> = assigned
+        let mut gained: Vec<(u32, Vec<u32>, Vec<u64>)> = assigned
             .par_chunk_by(|a, b| a.0 == b.0)
             .map(|group| {
-                let ids: Vec<u32> = group.iter().map(|&(_, r)| r).collect();
-                let mut slots: Vec<u64> = group
-                    .iter()
-                    .map(|&(_, r)| {
-                        let key = &records[(r - base) as usize].key;
-                        slot(&key.force, key.period)
-                    })
-                    .collect();
+                let ids: Vec<u32> = group.iter().map(|&(_, r, _)| r).collect();
+                let mut slots: Vec<u64> = group.iter().map(|&(_, _, s)| s).collect();
                 slots.sort_unstable();
                 slots.dedup();
                 (group[0].0, ids, slots)
@@ -396,26 +397,44 @@ impl PersonIndex {
             .collect();
         drop(assigned);
         let touched: Vec<u32> = gained.iter().map(|g| g.0).collect();
-        for (p, ids, slots) in gained {
-            let (held, returns) = (
-                &mut self.profile_records[p as usize],
-                &mut self.slots[p as usize],
-            );
-            if held.is_empty() {
-                *held = ids;
-            } else {
-                held.extend(ids);
-            }
-            if returns.is_empty() {
-                *returns = slots;
-            } else {
-                for s in slots {
-                    if let Err(at) = returns.binary_search(&s) {
-                        returns.insert(at, s);
+        // Chunks of profiles side by side, each with its stretch of `gained` (sorted by
+        // profile).
+        const CHUNK: usize = 4096;
+        let mut rest = gained.as_mut_slice();
+        let mut work = Vec::new();
+        for (c, (held, returns)) in self
+            .profile_records
+            .chunks_mut(CHUNK)
+            .zip(self.slots.chunks_mut(CHUNK))
+            .enumerate()
+        {
+            let end = ((c + 1) * CHUNK) as u32;
+            let n = rest.partition_point(|g| g.0 < end);
+            let (mine, after) = std::mem::take(&mut rest).split_at_mut(n);
+            work.push(((c * CHUNK) as u32, held, returns, mine));
+            rest = after;
+        }
+        work.into_par_iter()
+            .for_each(|(first, held, returns, mine)| {
+                for (p, ids, slots) in mine {
+                    let at = (*p - first) as usize;
+                    let (held, returns) = (&mut held[at], &mut returns[at]);
+                    if held.is_empty() {
+                        *held = std::mem::take(ids);
+                    } else {
+                        held.extend_from_slice(ids);
+                    }
+                    if returns.is_empty() {
+                        *returns = std::mem::take(slots);
+                    } else {
+                        for &s in slots.iter() {
+                            if let Err(at) = returns.binary_search(&s) {
+                                returns.insert(at, s);
+                            }
+                        }
                     }
                 }
-            }
-        }
+            });
         touched
     }
 
@@ -425,10 +444,7 @@ impl PersonIndex {
         let mut touched = Vec::new();
         for (p, records) in self.profile_records.iter_mut().enumerate() {
             let before = records.len();
-            records.retain(|&r| {
-                let key = &self.records[r as usize];
-                !returns.contains(&slot(&key.force, key.period))
-            });
+            records.retain(|&r| !returns.contains(&self.record_slots[r as usize]));
             if records.len() != before {
                 touched.push(p as u32);
                 self.slots[p].retain(|s| !returns.contains(s));
@@ -626,14 +642,15 @@ pub fn train(
     let mut sessions = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
         progress(Stage::Train, i as u64, rules.len() as u64);
-        let mut blocks = BlockIndex::default();
-        for &p in &live {
-            if let Some(k) = blocking::training_key(&index.profiles[p as usize], *rule) {
-                blocks.insert(p, &[k]);
-            }
-        }
+        let keyed: Vec<(u64, u32)> = live
+            .par_iter()
+            .filter_map(|&p| {
+                blocking::training_key(&index.profiles[p as usize], *rule).map(|k| (k, p))
+            })
+            .collect();
+        let blocks = sampling::SortedBlocks::of(keyed);
         let pairs = sampling::block_pairs(
-            &blocks.sorted_blocks(),
+            &blocks.blocks(),
             settings.max_block_size,
             settings.max_training_pairs,
         );
