@@ -291,7 +291,7 @@ fn show_person(
             r.key.reference.clone(),
         );
         println!(
-            "{i:>3} {} -> {} | {:?} {:?} {:?} {:?} pnc {:?} phones {:?} lines {:?} {:?}",
+            "{i:>3} {} -> {} | {:?} {:?} {:?} {:?} pnc {:?} phones {:?} lines {:?}",
             r.key,
             label_of.get(&name).copied().unwrap_or("-"),
             r.forenames,
@@ -300,8 +300,7 @@ fn show_person(
             r.dob,
             r.pnc_id,
             r.phone_numbers,
-            r.line_names,
-            r.line_numbers
+            r.lines
         );
     }
     let mut wanted: Vec<&str> = records

@@ -6,6 +6,8 @@
 //! `normalise` and `features`), no reading of files, and no judgement about which return is
 //! current (the caller passes the current version of each force's period).
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use model::record::{LineRef, NominalRef};
@@ -47,10 +49,18 @@ pub struct PersonRecord {
     pub line_refs: Vec<LineRef>,
     /// The status, in this return, of each line in `line_refs` that the return lists.
     pub line_statuses: Vec<LineStatus>,
-    /// The brands of those lines, as written.
-    pub line_names: Vec<String>,
-    /// The deal numbers of those lines.
-    pub line_numbers: Vec<PhoneNumber>,
+    /// The names and deal numbers of those lines (shared by every record of the return
+    /// linked to the same line).
+    pub lines: Vec<Arc<LinkedLine>>,
+}
+
+/// A line as the records linked to it see it: its brand and deal numbers in the return.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct LinkedLine {
+    /// The brand, as written.
+    pub name: String,
+    /// The deal numbers.
+    pub deal_numbers: Vec<PhoneNumber>,
 }
 
 impl PersonRecord {
@@ -72,8 +82,7 @@ impl PersonRecord {
             other_ids: Vec::new(),
             line_refs: Vec::new(),
             line_statuses: Vec::new(),
-            line_names: Vec::new(),
-            line_numbers: Vec::new(),
+            lines: Vec::new(),
         }
     }
 }
@@ -239,18 +248,23 @@ impl Input {
             }
         }
 
+        // Each line's name and numbers are copied once, for all the records linked to it.
+        let linked: Vec<Arc<LinkedLine>> = lines
+            .iter()
+            .map(|line| {
+                Arc::new(LinkedLine {
+                    name: line.line_name.clone(),
+                    deal_numbers: line.deal_numbers.clone(),
+                })
+            })
+            .collect();
         self.persons.reserve(nominals.len());
         for nominal in nominals {
-            let linked_lines = || {
-                nominal
-                    .line_refs
-                    .iter()
-                    .filter_map(|r| line_index.get(r.as_str()).map(|&i| &lines[i]))
-            };
             let line_statuses = statuses(&mut nominal.line_refs.iter());
-            let line_names = linked_lines().map(|l| l.line_name.clone()).collect();
-            let line_numbers = linked_lines()
-                .flat_map(|l| l.deal_numbers.iter().cloned())
+            let linked_lines = nominal
+                .line_refs
+                .iter()
+                .filter_map(|r| line_index.get(r.as_str()).map(|&i| linked[i].clone()))
                 .collect();
             self.persons.push(PersonRecord {
                 key: key(nominal.nominal_ref.0),
@@ -266,8 +280,7 @@ impl Input {
                 other_ids: Vec::new(),
                 line_refs: nominal.line_refs,
                 line_statuses,
-                line_names,
-                line_numbers,
+                lines: linked_lines,
             });
         }
         drop(line_index);

@@ -43,7 +43,8 @@ pub use deconflict::{Deconfliction, Severity, deconflict};
 pub use explain::{Explanation, Step};
 pub use ids::PreviousIds;
 pub use input::{
-    Input, LineRecord, LocationRecord, PersonRecord, PhoneRecord, VehicleRecord, input_from_returns,
+    Input, LineRecord, LinkedLine, LocationRecord, PersonRecord, PhoneRecord, VehicleRecord,
+    input_from_returns,
 };
 pub use key::{EntityId, EntityKind, Member, RecordKey, RecordKind};
 pub use resolution::{Entity, Models, Resolution, ReviewItem, State, Stats};

@@ -284,13 +284,17 @@ impl PersonFeatures {
             Some(a) => (a.line.clone(), a.locality.clone()),
             None => (None, Arc::default()),
         };
-        let mut line_numbers: Vec<u64> = record.line_numbers.iter().map(phone_digits).collect();
+        let mut line_numbers: Vec<u64> = record
+            .lines
+            .iter()
+            .flat_map(|l| l.deal_numbers.iter().map(phone_digits))
+            .collect();
         line_numbers.sort_unstable();
         line_numbers.dedup();
         let mut line_brands: Vec<Box<str>> = record
-            .line_names
+            .lines
             .iter()
-            .map(|n| normalise::brand(n))
+            .map(|l| normalise::brand(&l.name))
             .filter(|b| !b.is_empty())
             .map(String::into_boxed_str)
             .collect();

@@ -101,13 +101,7 @@ fn value_hash(r: &PersonRecord) -> u64 {
     )
         .hash(&mut h);
     (&r.dob, &r.gender, &r.pnc_id, &r.address, &r.postcode).hash(&mut h);
-    (
-        &r.phone_numbers,
-        &r.other_ids,
-        &r.line_names,
-        &r.line_numbers,
-    )
-        .hash(&mut h);
+    (&r.phone_numbers, &r.other_ids, &r.lines).hash(&mut h);
     h.finish()
 }
 
@@ -185,8 +179,7 @@ fn same_values(a: &PersonRecord, b: &PersonRecord) -> bool {
         && a.postcode == b.postcode
         && a.phone_numbers == b.phone_numbers
         && a.other_ids == b.other_ids
-        && a.line_names == b.line_names
-        && a.line_numbers == b.line_numbers
+        && a.lines == b.lines
 }
 
 /// Person records, their profiles, the blocking index and the scored links.
@@ -517,15 +510,20 @@ const NORMALISED_CHUNK: usize = 1024;
 /// distinct address normalised once, each name's phonetic codes made once per batch of
 /// records.
 fn normalise(records: &[PersonRecord], distinct: &[u32]) -> Normalised {
-    // Each distinct address is normalised once.
+    // Each distinct address is normalised once: each record's is numbered here.
     let mut address_of: FxHashMap<&str, u32> = FxHashMap::default();
-    for &i in distinct {
-        if let Some(a) = records[i as usize].address.as_deref() {
-            let n = address_of.len() as u32;
-            address_of.entry(a).or_insert(n);
-        }
-    }
+    let address_number: Vec<u32> = distinct
+        .iter()
+        .map(|&i| match records[i as usize].address.as_deref() {
+            Some(a) => {
+                let n = address_of.len() as u32;
+                *address_of.entry(a).or_insert(n)
+            }
+            None => u32::MAX,
+        })
+        .collect();
     let mut texts: Vec<(&str, u32)> = address_of.iter().map(|(&a, &i)| (a, i)).collect();
+    drop(address_of);
     texts.sort_unstable_by_key(|t| t.1);
     let addresses: Vec<Address> = texts.par_iter().map(|t| Address::of(t.0)).collect();
     drop(texts);
@@ -540,16 +538,19 @@ fn normalise(records: &[PersonRecord], distinct: &[u32]) -> Normalised {
         .par_chunks_mut(NORMALISED_CHUNK)
         .zip(fingerprints.par_chunks_mut(NORMALISED_CHUNK))
         .zip(distinct.par_chunks(NORMALISED_CHUNK))
+        .zip(address_number.par_chunks(NORMALISED_CHUNK))
         .map_init(
             || (PhoneticCodes::default(), Vec::new()),
-            |(codes, scratch), ((features, fingerprints), distinct)| {
+            |(codes, scratch), (((features, fingerprints), distinct), numbers)| {
                 let mut lists = KeyLists::with_capacity(distinct.len(), 16 * distinct.len());
-                for ((f, fingerprint), &i) in features.iter_mut().zip(fingerprints).zip(distinct) {
+                let rows = features
+                    .iter_mut()
+                    .zip(fingerprints)
+                    .zip(distinct)
+                    .zip(numbers);
+                for (((f, fingerprint), &i), &number) in rows {
                     let record = &records[i as usize];
-                    let address = record
-                        .address
-                        .as_deref()
-                        .map(|a| &addresses[address_of[a] as usize]);
+                    let address = addresses.get(number as usize);
                     *f = PersonFeatures::with_address_and_codes(record, address, codes);
                     *fingerprint = f.fingerprint();
                     blocking::keys_into(f, scratch);
