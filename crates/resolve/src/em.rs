@@ -22,14 +22,29 @@ pub struct Patterns {
 
 impl Patterns {
     /// The patterns of `pairs`, each compared by `compare`, in chunks side by side.
-    pub fn of_pairs(pairs: &[(u32, u32)], compare: impl Fn(u32, u32) -> Gamma + Sync) -> Patterns {
+    ///
+    /// `touch` reads a little of both sides of a pair (and makes any number of what it read):
+    /// it is called [`TOUCH_AHEAD`] pairs before the pair is compared, so that the memory the
+    /// comparison will wait on (two profiles anywhere in a large index, for random pairs) is
+    /// already being fetched while the pairs before it are compared.
+    pub fn of_pairs(
+        pairs: &[(u32, u32)],
+        compare: impl Fn(u32, u32) -> Gamma + Sync,
+        touch: impl Fn(u32, u32) -> u64 + Sync,
+    ) -> Patterns {
         pairs
             .par_chunks(4096)
             .map(|chunk| {
                 let mut patterns = Patterns::default();
-                for &(a, b) in chunk {
+                let mut touched = 0u64;
+                for (i, &(a, b)) in chunk.iter().enumerate() {
+                    if let Some(&(c, d)) = chunk.get(i + TOUCH_AHEAD) {
+                        touched ^= touch(c, d);
+                    }
                     patterns.add(&compare(a, b));
                 }
+                // Kept, so that the reads are not optimised away.
+                std::hint::black_box(touched);
                 patterns
             })
             .reduce(Patterns::default, |mut x, y| {
@@ -63,6 +78,9 @@ impl Patterns {
         v
     }
 }
+
+/// How many pairs ahead of its comparison [`Patterns::of_pairs`] touches a pair.
+pub const TOUCH_AHEAD: usize = 3;
 
 /// Smallest probability a level keeps, so that no level becomes impossible.
 const FLOOR: f64 = 1e-6;

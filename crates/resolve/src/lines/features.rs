@@ -36,6 +36,12 @@ pub struct LineFeatures {
     pub people: Box<[u32]>,
 }
 
+/// A number made from a line's fields and the first byte of its brand, for reading a
+/// profile ahead of comparing it (`em::Patterns::of_pairs`).
+pub fn touch(p: &LineFeatures) -> u64 {
+    u64::from(p.force) ^ u64::from(p.brand.bytes().next().unwrap_or(0))
+}
+
 /// The person entity of a nominal record, given the key of a record of its return and its
 /// reference.
 pub type PersonOf<'a> = dyn Fn(&RecordKey, &str) -> Option<u32> + Sync + 'a;

@@ -139,9 +139,14 @@ fn block_keys(p: &LineFeatures) -> Vec<u64> {
 }
 
 fn patterns(index: &LineIndex, tf: &LineTermFrequencies, pairs: &[(u32, u32)]) -> Patterns {
-    Patterns::of_pairs(pairs, |a, b| {
-        compare::compare(&index.profiles[a as usize], &index.profiles[b as usize], tf)
-    })
+    Patterns::of_pairs(
+        pairs,
+        |a, b| compare::compare(&index.profiles[a as usize], &index.profiles[b as usize], tf),
+        |a, b| {
+            features::touch(&index.profiles[a as usize])
+                ^ features::touch(&index.profiles[b as usize])
+        },
+    )
 }
 
 /// Trains a line model.

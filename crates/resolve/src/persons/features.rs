@@ -150,6 +150,13 @@ fn pack_text(text: &str) -> u64 {
         .fold(0u64, |acc, b| (acc << 8) | u64::from(b))
 }
 
+/// A number made from fields a comparison reads on different cache lines (the surname code, the
+/// postcode, the phones' mask), for reading a profile ahead of comparing it
+/// (`em::Patterns::of_pairs`).
+pub fn touch(f: &PersonFeatures) -> u64 {
+    u64::from(f.surname_code[0]) ^ f.postcode_key ^ f.masks[0]
+}
+
 /// Packs a phonetic code of up to four ASCII letters into a number (0 = none).
 pub fn pack_code(code: &str) -> u32 {
     code.bytes()

@@ -625,13 +625,20 @@ pub fn train(
         tf_floor: 1e-7,
     };
     let patterns_of = |pairs: &[(u32, u32)]| -> Patterns {
-        Patterns::of_pairs(pairs, |a, b| {
-            compare::compare(
-                &index.profiles[a as usize],
-                &index.profiles[b as usize],
-                &tf,
-            )
-        })
+        Patterns::of_pairs(
+            pairs,
+            |a, b| {
+                compare::compare(
+                    &index.profiles[a as usize],
+                    &index.profiles[b as usize],
+                    &tf,
+                )
+            },
+            |a, b| {
+                let (a, b) = (&index.profiles[a as usize], &index.profiles[b as usize]);
+                features::touch(a) ^ features::touch(b)
+            },
+        )
     };
     progress(Stage::EstimateU, 0, 1);
     let random = sampling::random_pairs(&live, settings.u_sample_pairs, settings.seed);
