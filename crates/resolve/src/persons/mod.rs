@@ -243,8 +243,8 @@ impl PersonIndex {
             .collect();
         let (features, fingerprints, keys) = normalise(records, &distinct);
         let base = self.profiles.len() as u32;
-        let profile_of_distinct = self.add_profiles(features, &fingerprints, keys);
-        let created: Vec<u32> = (base..self.profiles.len() as u32).collect();
+        let (profile_of_distinct, unplaced) = self.add_profiles(features, &fingerprints, keys);
+        let created: Vec<u32> = (base..base + unplaced.count as u32).collect();
         let mut distinct_of = vec![u32::MAX; records.len()];
         for (d, &i) in distinct.iter().enumerate() {
             distinct_of[i as usize] = d as u32;
@@ -253,19 +253,25 @@ impl PersonIndex {
             .into_par_iter()
             .map(|i| profile_of_distinct[distinct_of[first[i] as usize] as usize])
             .collect();
-        let touched = self.add_records(records, profile_of);
+        // The new profiles are moved into place (one core's work) while the records are added.
+        let (placed, touched) = rayon::join(
+            move || unplaced.place(),
+            || self.add_records(records, profile_of),
+        );
+        self.append_profiles(placed);
         (touched, created)
     }
 
     /// Gives each of `features` (with its `fingerprints`, and its block keys in `keys`, in
     /// lists of `NORMALISED_CHUNK`) a profile: an existing one with the same features, else a
-    /// new one; returns the profile of each.
+    /// new one; returns the profile of each, and the new profiles' features still to be put
+    /// in their places ([`Unplaced::place`], then [`PersonIndex::append_profiles`]).
     fn add_profiles(
         &mut self,
-        mut features: Vec<PersonFeatures>,
+        features: Vec<PersonFeatures>,
         fingerprints: &[u64],
         keys: Vec<KeyLists>,
-    ) -> Vec<u32> {
+    ) -> (Vec<u32>, Unplaced) {
         // New profiles are numbered in the order that keeps similar ones next to each other
         // in memory (`locality_key`): comparing a profile with its candidates then mostly
         // reads memory that the comparisons of its neighbours have just read, and at a
@@ -320,17 +326,19 @@ impl PersonIndex {
                 .enumerate()
                 .map(|(i, &d)| (base + i as u32, d as usize)),
         );
-        // The new profiles are moved into their places within the vector they were made in
-        // (the features that repeat an earlier profile's go last, and are dropped): a vector
-        // of several hundred megabytes is neither copied nor faulted in again.
-        let mut in_place = vec![false; features.len()];
-        for &d in &sources {
-            in_place[d as usize] = true;
-        }
-        sources.extend((0..features.len() as u32).filter(|&d| !in_place[d as usize]));
-        drop(in_place);
-        permute(&mut features, &sources);
-        features.truncate(n_new);
+        let n_profiles = self.profiles.len() + n_new;
+        self.profile_records.resize(n_profiles, Vec::new());
+        self.slots.resize(n_profiles, Vec::new());
+        let unplaced = Unplaced {
+            features,
+            sources,
+            count: n_new,
+        };
+        (profile_of, unplaced)
+    }
+
+    /// Appends new profiles, in their places ([`Unplaced::place`]).
+    fn append_profiles(&mut self, mut features: Vec<PersonFeatures>) {
         self.pnc.par_extend(features.par_iter().map(|f| {
             f.pnc
                 .as_deref()
@@ -338,15 +346,11 @@ impl PersonIndex {
                 .into_iter()
                 .collect()
         }));
-        let n_profiles = self.profiles.len() + n_new;
-        self.profile_records.resize(n_profiles, Vec::new());
-        self.slots.resize(n_profiles, Vec::new());
         if self.profiles.is_empty() {
             self.profiles = features;
         } else {
             self.profiles.append(&mut features);
         }
-        profile_of
     }
 
     /// Adds the profiles not yet in `fingerprints`.
@@ -561,6 +565,39 @@ fn normalise(records: &[PersonRecord], distinct: &[u32]) -> Normalised {
         )
         .collect();
     (features, fingerprints, keys)
+}
+
+/// New profiles' features, in the order they were made, not yet in the order of the profiles.
+struct Unplaced {
+    features: Vec<PersonFeatures>,
+    /// The features of each new profile, in profile order.
+    sources: Vec<u32>,
+    /// How many new profiles there are (the other features repeat a profile's).
+    count: usize,
+}
+
+impl Unplaced {
+    /// The new profiles' features, in profile order.
+    ///
+    /// They are moved into their places within the vector they were made in (the features
+    /// that repeat an earlier profile's go last, and are dropped): a vector of several hundred
+    /// megabytes is neither copied nor faulted in again.
+    fn place(self) -> Vec<PersonFeatures> {
+        let Unplaced {
+            mut features,
+            mut sources,
+            count,
+        } = self;
+        let mut in_place = vec![false; features.len()];
+        for &d in &sources {
+            in_place[d as usize] = true;
+        }
+        sources.extend((0..features.len() as u32).filter(|&d| !in_place[d as usize]));
+        drop(in_place);
+        permute(&mut features, &sources);
+        features.truncate(count);
+        features
+    }
 }
 
 /// Rearranges `items` so that position `i` holds the item that was at `sources[i]` (a
