@@ -10,7 +10,8 @@ use rphonetic::DoubleMetaphone;
 /// Lowercase ASCII words: diacritics transliterated (`Siân` → `sian`), apostrophes dropped
 /// (`O'Brien` → `obrien`), every other non-alphanumeric character a separator.
 pub fn fold(text: &str) -> String {
-    let ascii = deunicode::deunicode(text);
+    // Borrowed when the text is ASCII already (nearly always): no copy before the one made.
+    let ascii = deunicode::deunicode_with_tofu_cow(text, TOFU);
     let mut out = String::with_capacity(ascii.len());
     let mut pending_space = false;
     for ch in ascii.chars() {
@@ -28,6 +29,9 @@ pub fn fold(text: &str) -> String {
     }
     out
 }
+
+/// What a character without an ASCII transliteration becomes (`deunicode`'s own choice).
+const TOFU: &str = "[?]";
 
 /// Honorifics that are not part of a name.
 const TITLES: &[&str] = &["mr", "mrs", "miss", "ms", "mx", "dr", "master", "sir"];
@@ -442,7 +446,7 @@ fn address_words(part: &str) -> Vec<String> {
 /// An identifier of any scheme made comparable: upper-case ASCII letters and digits only, so
 /// that `ab 12-345` and `AB12345` agree.
 pub fn identifier(text: &str) -> String {
-    deunicode::deunicode(text)
+    deunicode::deunicode_with_tofu_cow(text, TOFU)
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_uppercase())
