@@ -382,7 +382,7 @@ impl PersonIndex {
         self.records
             .par_extend(records.par_iter().map(|r| r.key.clone()));
         assigned.par_sort_unstable();
-        let mut gained: Vec<(u32, Vec<u32>, Vec<u64>)> = assigned
+        let gained: Vec<(u32, Vec<u32>, Vec<u64>)> = assigned
             .par_chunk_by(|a, b| a.0 == b.0)
             .map(|group| {
                 let ids: Vec<u32> = group.iter().map(|&(_, r, _)| r).collect();
@@ -394,44 +394,26 @@ impl PersonIndex {
             .collect();
         drop(assigned);
         let touched: Vec<u32> = gained.iter().map(|g| g.0).collect();
-        // Chunks of profiles side by side, each with its stretch of `gained` (sorted by
-        // profile).
-        const CHUNK: usize = 4096;
-        let mut rest = gained.as_mut_slice();
-        let mut work = Vec::new();
-        for (c, (held, returns)) in self
-            .profile_records
-            .chunks_mut(CHUNK)
-            .zip(self.slots.chunks_mut(CHUNK))
-            .enumerate()
-        {
-            let end = ((c + 1) * CHUNK) as u32;
-            let n = rest.partition_point(|g| g.0 < end);
-            let (mine, after) = std::mem::take(&mut rest).split_at_mut(n);
-            work.push(((c * CHUNK) as u32, held, returns, mine));
-            rest = after;
-        }
-        work.into_par_iter()
-            .for_each(|(first, held, returns, mine)| {
-                for (p, ids, slots) in mine {
-                    let at = (*p - first) as usize;
-                    let (held, returns) = (&mut held[at], &mut returns[at]);
-                    if held.is_empty() {
-                        *held = std::mem::take(ids);
-                    } else {
-                        held.extend_from_slice(ids);
-                    }
-                    if returns.is_empty() {
-                        *returns = std::mem::take(slots);
-                    } else {
-                        for &s in slots.iter() {
-                            if let Err(at) = returns.binary_search(&s) {
-                                returns.insert(at, s);
-                            }
-                        }
+        for (p, ids, slots) in gained {
+            let (held, returns) = (
+                &mut self.profile_records[p as usize],
+                &mut self.slots[p as usize],
+            );
+            if held.is_empty() {
+                *held = ids;
+            } else {
+                held.extend(ids);
+            }
+            if returns.is_empty() {
+                *returns = slots;
+            } else {
+                for s in slots {
+                    if let Err(at) = returns.binary_search(&s) {
+                        returns.insert(at, s);
                     }
                 }
-            });
+            }
+        }
         touched
     }
 
