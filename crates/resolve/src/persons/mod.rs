@@ -496,22 +496,22 @@ const NORMALISED_CHUNK: usize = 1024;
 /// distinct address normalised once, each name's phonetic codes made once per batch of
 /// records.
 fn normalise(records: &[PersonRecord], distinct: &[u32]) -> Normalised {
-    // Each distinct address is normalised once: each record's is numbered here.
+    // Each distinct address is normalised once: each record's is numbered here, in the order
+    // the addresses are first met (`texts`).
     let mut address_of: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut texts: Vec<&str> = Vec::new();
     let address_number: Vec<u32> = distinct
         .iter()
         .map(|&i| match records[i as usize].address.as_deref() {
-            Some(a) => {
-                let n = address_of.len() as u32;
-                *address_of.entry(a).or_insert(n)
-            }
+            Some(a) => *address_of.entry(a).or_insert_with(|| {
+                texts.push(a);
+                (texts.len() - 1) as u32
+            }),
             None => u32::MAX,
         })
         .collect();
-    let mut texts: Vec<(&str, u32)> = address_of.iter().map(|(&a, &i)| (a, i)).collect();
     drop(address_of);
-    texts.sort_unstable_by_key(|t| t.1);
-    let addresses: Vec<Address> = texts.par_iter().map(|t| Address::of(t.0)).collect();
+    let addresses: Vec<Address> = texts.par_iter().map(|&t| Address::of(t)).collect();
     drop(texts);
     // Each record's features are written in place, then read while still in the processor's
     // cache for their fingerprint and block keys.
