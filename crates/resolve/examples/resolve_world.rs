@@ -6,7 +6,7 @@
 //! [--stages]` (`--stages` reports when each stage of the run starts, with the processor time
 //! used so far, then the profiles, pairs compared and links kept)
 //! reads every return under `DIR/returns` with the `ingest` crate, one per core at a time
-//! (each return is dropped once its records are added to the input), resolves with
+//! (keeping each return until its records are moved into the input), resolves with
 //! `Settings::default()` (people, lines, places, vehicles and numbers: the whole pipeline) and
 //! writes `record_id,cluster_id` for every person record, the record id being
 //! `force/period/nominal_ref`. The last line on stderr is machine-readable: `resolve_world
@@ -27,8 +27,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use model::Return;
 use rayon::prelude::*;
-use resolve::{EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Settings};
+use resolve::{EntityKind, Input, PreviousIds, Settings};
 use test_support::process::{cpu_seconds, peak_rss_kib};
 
 /// The same allocator as the `crossline` binary, so the benchmark measures what users run.
@@ -126,59 +127,26 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Reads every return of the world (two at a time or more, one per core), adding each to the
-/// input and dropping it.
+/// Reads every return of the world (two at a time or more, one per core), then collects
+/// their records with `resolve::input_from_returns`, as the engine does.
 fn read_world(dir: &Path) -> Result<Input, Box<dyn Error>> {
     let limits = ingest::Limits::default();
     let (found, problems) = ingest::discover(&[dir.join("returns")]);
     if !problems.is_empty() {
         return Err(format!("{problems:?}").into());
     }
-    let parts: Vec<Result<Input, String>> = found
+    let returns: Vec<Return> = found
         .par_iter()
         .map(|f| {
             let submission = ingest::read_submission(f, &limits).map_err(|e| e.to_string())?;
             let parsed = ingest::parse_return(&submission, &limits);
             drop(submission);
-            let ret = parsed
+            parsed
                 .ret
-                .ok_or_else(|| format!("{} rejected", f.path.display()))?;
-            let mut part = Input::default();
-            part.add_return(ret);
-            Ok(part)
+                .ok_or_else(|| format!("{} rejected", f.path.display()))
         })
-        .collect();
-    let mut parts: Vec<Input> = parts.into_iter().collect::<Result<_, _>>()?;
-    // The people of every return in one vector, moved in side by side: the vector is first
-    // filled with empty records (its memory touched by every core at once, not by one), then
-    // each return's records replace their stretch of it.
-    let total = parts.iter().map(|p| p.persons.len()).sum();
-    let placeholder = RecordKey::new(
-        model::force::forces()[0].code.clone(),
-        "2000-01".parse()?,
-        "",
-    );
-    let mut persons: Vec<PersonRecord> = (0..total)
-        .into_par_iter()
-        .map(|_| PersonRecord::new(placeholder.clone()))
-        .collect();
-    let mut stretches = Vec::with_capacity(parts.len());
-    let mut rest = persons.as_mut_slice();
-    for part in &mut parts {
-        let (stretch, after) = rest.split_at_mut(part.persons.len());
-        stretches.push((stretch, std::mem::take(&mut part.persons)));
-        rest = after;
-    }
-    stretches.into_par_iter().for_each(|(stretch, records)| {
-        for (slot, record) in stretch.iter_mut().zip(records) {
-            *slot = record;
-        }
-    });
-    let mut input = Input::from_persons(persons);
-    for part in parts {
-        input.extend(part);
-    }
-    Ok(input)
+        .collect::<Result<_, String>>()?;
+    Ok(resolve::input_from_returns(returns))
 }
 
 /// Writes the person records as one flat CSV.

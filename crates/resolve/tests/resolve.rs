@@ -1,5 +1,6 @@
 //! The integration tests of `resolve`, one binary:
 //!
+//! - collecting returns side by side gives the input of adding them in turn;
 //! - comparison levels, table-driven;
 //! - training: EM converges, m > u on agreement, term frequencies favour rare surnames;
 //! - clustering: no chaining, decisions override the model;
@@ -64,6 +65,20 @@ fn full_resolution() -> &'static (Input, Resolution) {
         let resolution = resolve::resolve(&input, &[], &PreviousIds::new(), &Settings::default());
         (input, resolution)
     })
+}
+
+#[test]
+fn collecting_returns_side_by_side_equals_adding_them_in_turn() {
+    let returns = &world().returns;
+    let mut one_by_one = Input::default();
+    for ret in returns.iter().cloned() {
+        one_by_one.add_return(ret);
+    }
+    let collected = resolve::input_from_returns(returns.iter().cloned());
+    assert!(returns.len() > 1 && !collected.persons.is_empty() && !collected.lines.is_empty());
+    assert!(!collected.locations.is_empty());
+    assert_eq!(collected, one_by_one);
+    assert_eq!(resolve::input_from_returns(Vec::new()), Input::default());
 }
 
 fn period(text: &str) -> Period {
