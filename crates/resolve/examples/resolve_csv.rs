@@ -25,13 +25,18 @@ use std::collections::HashSet;
 use std::error::Error;
 use std::time::Instant;
 
+use commonware_allocator::mimalloc::{Config, MiMalloc};
 use model::{PartialDate, PhoneNumber, PncId, Postcode};
 use resolve::{EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Settings};
 use test_support::process::peak_rss_kib;
 
-/// The same allocator as the `crossline` binary, so the benchmark measures what users run.
+/// The same allocator, tuned the same way, as the `crossline` binary, so the benchmark measures
+/// what users run.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: MiMalloc = MiMalloc::new(Config {
+    transparent_huge_pages: false,
+    ..Config::DEFAULT
+});
 
 fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();

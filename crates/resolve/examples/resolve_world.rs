@@ -27,14 +27,19 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use commonware_allocator::mimalloc::{Config, MiMalloc};
 use model::Return;
 use rayon::prelude::*;
 use resolve::{EntityKind, Input, PreviousIds, Settings};
 use test_support::process::{cpu_seconds, peak_rss_kib};
 
-/// The same allocator as the `crossline` binary, so the benchmark measures what users run.
+/// The same allocator, tuned the same way, as the `crossline` binary, so the benchmark measures
+/// what users run.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: MiMalloc = MiMalloc::new(Config {
+    transparent_huge_pages: false,
+    ..Config::DEFAULT
+});
 
 fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
