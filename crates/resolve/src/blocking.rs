@@ -192,7 +192,16 @@ impl BlockIndex {
         let scattered: Vec<Vec<ShardList>> = nodes
             .par_chunks(chunk)
             .map(|nodes| {
-                let mut lists = vec![ShardList::default(); SHARDS];
+                // Room for every key up front (counted first, while the keys are read anyway):
+                // lists grown by doubling would copy most of their keys once more.
+                let room = nodes.iter().map(|&node| keys(node).count()).sum::<usize>();
+                let room = room / SHARDS + room / (4 * SHARDS) + 16;
+                let mut lists: Vec<ShardList> = (0..SHARDS)
+                    .map(|_| ShardList {
+                        keys: Vec::with_capacity(room),
+                        nodes: Vec::with_capacity(room),
+                    })
+                    .collect();
                 for &node in nodes {
                     for k in keys(node) {
                         let list = &mut lists[shard_of(k)];
