@@ -106,6 +106,21 @@ fn replacement_alerts(store: &mut dyn Store, actor: &Actor) -> Vec<store::Alert>
         .collect()
 }
 
+/// `alerts` with the run their summaries name left out.
+fn without_run_named(alerts: Vec<store::Alert>) -> Vec<store::Alert> {
+    alerts
+        .into_iter()
+        .map(|mut a| {
+            if let Some(at) = a.summary.find(" run ")
+                && let Some(end) = a.summary[at..].find(')')
+            {
+                a.summary.replace_range(at..at + end, " run");
+            }
+            a
+        })
+        .collect()
+}
+
 fn force(code: &str) -> model::ForceCode {
     code.parse().expect("force code")
 }
@@ -319,7 +334,12 @@ fn a_rerun_replaces_the_links_without_duplicating_and_keeps_when_they_were_first
             "{}: the same links, first linked when they were",
             db.name()
         );
-        assert_eq!(replacement_alerts(&mut *store, &national()), alerts);
+        // The same alerts, raised when they first were (their summaries name the run that last
+        // found the link: the rerun, when it starts in a later second).
+        assert_eq!(
+            without_run_named(replacement_alerts(&mut *store, &national())),
+            without_run_named(alerts.clone())
+        );
         let table = |counts: &[(String, i64)], name: &str| {
             counts.iter().find(|(t, _)| t == name).map(|(_, n)| *n)
         };
@@ -340,7 +360,10 @@ fn a_rerun_replaces_the_links_without_duplicating_and_keeps_when_they_were_first
             &mut |_, _, _| {},
         )
         .unwrap();
-        assert_eq!(replacement_alerts(&mut *store, &national()), alerts);
+        assert_eq!(
+            without_run_named(replacement_alerts(&mut *store, &national())),
+            without_run_named(alerts)
+        );
         link(&mut *store, &replacements[1..]);
         let left = store
             .replacement_links(&national(), &Scope::National)
