@@ -29,8 +29,10 @@ by default, 100,000 with --quick; --world reuses a world already generated), the
 
 Each tool runs --runs times (3 by default), the two taking turns, so that a shared machine's
 ups and downs fall on both: the times compared are each tool's median, the peaks each tool's
-highest, and the ratio of every pair of runs is printed too. Every run starts after a pause of
-3 seconds, so that neither starts while the kernel still reclaims the memory of the run before.
+highest, and the ratio of every pair of runs is printed too. The pairs alternate which tool
+goes first (ABBA: ours, Splink, Splink, ours, ours, Splink...), so that each tool follows the
+other as often as it follows itself. Every run starts after a pause of 3 seconds, so that
+neither starts while the kernel still reclaims the memory of the run before.
 
 Each time is the wall time of the whole process (for Splink less the clusterings at other
 thresholds, made after its timing stops): ours reads ~500 returns and resolves people, lines,
@@ -328,9 +330,18 @@ def main():
             "other thresholds: " + ", ".join(f"{t}: {s[2]:.4f}" for t, s in others.items()),
             flush=True,
         )
-        for _ in range(runs - 1):
-            ours_runs.append(run_ours())
-            splink_runs.append(run_splink())
+        # Pairs after the first alternate which tool goes first (ours, Splink; Splink, ours;
+        # ours, Splink...: ABBA), so that each tool follows the other as often as itself: a run
+        # straight after Splink's (half a minute of both cores and ~6 GB) is measurably slower
+        # on a shared machine than one after a short run, and a fixed order would give that
+        # handicap to one tool only.
+        for i in range(1, runs):
+            if i % 2 == 1:
+                splink_runs.append(run_splink())
+                ours_runs.append(run_ours())
+            else:
+                ours_runs.append(run_ours())
+                splink_runs.append(run_splink())
 
         ours_seconds = statistics.median(r[0] for r in ours_runs)
         splink_seconds = statistics.median(r[0] for r in splink_runs)
