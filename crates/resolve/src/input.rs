@@ -194,6 +194,7 @@ pub fn input_from_returns(returns: impl IntoIterator<Item = Return>) -> Input {
         .map(|(ret, stretch)| {
             let mut others = Input::default();
             let mut slots = stretch.iter_mut();
+            // Called once per nominal of the return: the stretch has a slot for each.
             others.take_return(ret, &mut |person| {
                 if let Some(slot) = slots.next() {
                     *slot = person;
