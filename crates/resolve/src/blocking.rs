@@ -328,8 +328,8 @@ impl BlockIndex {
             .count()
     }
 
-    /// Every block's members, sorted by key for a deterministic order (for training on a
-    /// single rule).
+    /// Every block's members, sorted by key for a deterministic order (for inspecting an
+    /// index; training builds its single-rule blocks with `sampling::SortedBlocks`).
     pub fn sorted_blocks(&self) -> Vec<&[u32]> {
         let mut blocks: Vec<(u64, &[u32])> = self
             .shards

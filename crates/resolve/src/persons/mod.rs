@@ -244,7 +244,7 @@ impl PersonIndex {
         let (features, fingerprints, keys) = normalise(records, &distinct);
         let base = self.profiles.len() as u32;
         let (profile_of_distinct, unplaced) = self.add_profiles(features, &fingerprints, keys);
-        let created: Vec<u32> = (base..base + unplaced.count as u32).collect();
+        let created: Vec<u32> = (base..base + unplaced.sources.len() as u32).collect();
         let mut distinct_of = vec![u32::MAX; records.len()];
         for (d, &i) in distinct.iter().enumerate() {
             distinct_of[i as usize] = d as u32;
@@ -329,11 +329,7 @@ impl PersonIndex {
         let n_profiles = self.profiles.len() + n_new;
         self.profile_records.resize(n_profiles, Vec::new());
         self.slots.resize(n_profiles, Vec::new());
-        let unplaced = Unplaced {
-            features,
-            sources,
-            count: n_new,
-        };
+        let unplaced = Unplaced { features, sources };
         (profile_of, unplaced)
     }
 
@@ -552,10 +548,9 @@ fn normalise(records: &[PersonRecord], distinct: &[u32]) -> Normalised {
 /// New profiles' features, in the order they were made, not yet in the order of the profiles.
 struct Unplaced {
     features: Vec<PersonFeatures>,
-    /// The features of each new profile, in profile order.
+    /// The features of each new profile, in profile order (the other features repeat a
+    /// profile's).
     sources: Vec<u32>,
-    /// How many new profiles there are (the other features repeat a profile's).
-    count: usize,
 }
 
 impl Unplaced {
@@ -568,8 +563,8 @@ impl Unplaced {
         let Unplaced {
             mut features,
             mut sources,
-            count,
         } = self;
+        let count = sources.len();
         let mut in_place = vec![false; features.len()];
         for &d in &sources {
             in_place[d as usize] = true;
