@@ -15,11 +15,11 @@
 //! date of birth in the future): those are data-quality findings for later stages, not reasons
 //! to refuse a return.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
+use foldhash::HashMap;
 use model::problem::Table;
 use model::record::{EventRef, LineRef, LocationRef, NominalRef};
 use model::{
@@ -414,6 +414,10 @@ fn unknown_column(table: Table, name: &str, spec: &[Col]) -> String {
 }
 
 /// The refs a table defines, and the rows that repeat one.
+///
+/// Its maps hash with foldhash, seeded at random per map: several times faster than the
+/// standard library's SipHash on a million short refs, and as unpredictable to a sender who
+/// would craft refs that collide.
 #[derive(Debug, Default)]
 struct RefIndex<'a> {
     /// Every ref, with the first row having it.

@@ -23,9 +23,9 @@
 
 use std::collections::HashSet;
 use std::error::Error;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use commonware_allocator::mimalloc::{Config, MiMalloc};
+use commonware_allocator::mimalloc::{Config, MiMalloc, Purge};
 use model::{PartialDate, PhoneNumber, PncId, Postcode};
 use resolve::{EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Settings};
 use test_support::process::peak_rss_kib;
@@ -35,6 +35,7 @@ use test_support::process::peak_rss_kib;
 #[global_allocator]
 static ALLOCATOR: MiMalloc = MiMalloc::new(Config {
     transparent_huge_pages: false,
+    purge: Purge::After(Duration::from_secs(120)),
     ..Config::DEFAULT
 });
 

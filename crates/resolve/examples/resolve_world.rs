@@ -25,9 +25,9 @@ use std::error::Error;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use commonware_allocator::mimalloc::{Config, MiMalloc};
+use commonware_allocator::mimalloc::{Config, MiMalloc, Purge};
 use model::Return;
 use rayon::prelude::*;
 use resolve::{EntityKind, Input, PreviousIds, Settings};
@@ -38,6 +38,7 @@ use test_support::process::{cpu_seconds, peak_rss_kib};
 #[global_allocator]
 static ALLOCATOR: MiMalloc = MiMalloc::new(Config {
     transparent_huge_pages: false,
+    purge: Purge::After(Duration::from_secs(120)),
     ..Config::DEFAULT
 });
 
