@@ -103,11 +103,19 @@ fn main() -> Result<(), Box<dyn Error>> {
         .par_chunks(4096)
         .map(|chunk| -> Result<Vec<u8>, Box<dyn Error + Send + Sync>> {
             let mut writer = csv::Writer::from_writer(Vec::new());
-            let mut record_id = String::new();
+            // `force/period/reference`, as the key displays itself, with the `force/period/`
+            // part formatted once per run of members sharing it (most of a cluster's do).
+            let (mut record_id, mut prefix_len, mut prefix_of) = (String::new(), 0, None);
             for entity in chunk {
                 for member in &entity.members {
-                    record_id.clear();
-                    write!(record_id, "{}", member.key)?;
+                    let key = &member.key;
+                    if prefix_of != Some((&key.force, key.period)) {
+                        record_id.clear();
+                        write!(record_id, "{}/{}/", key.force, key.period)?;
+                        (prefix_len, prefix_of) = (record_id.len(), Some((&key.force, key.period)));
+                    }
+                    record_id.truncate(prefix_len);
+                    record_id.push_str(&key.reference);
                     writer.write_record([record_id.as_str(), entity.id.as_str()])?;
                 }
             }
