@@ -415,9 +415,9 @@ fn unknown_column(table: Table, name: &str, spec: &[Col]) -> String {
 
 /// The refs a table defines, and the rows that repeat one.
 ///
-/// Its maps hash with foldhash, seeded at random per map: several times faster than the
-/// standard library's SipHash on a million short refs, and as unpredictable to a sender who
-/// would craft refs that collide.
+/// Its maps hash with foldhash, seeded at random per map, in place of the standard library's
+/// SipHash: reading the returns of a million records took 3.8% less time (measured), and the
+/// seed keeps collisions as unpredictable to a sender who would craft refs that collide.
 #[derive(Debug, Default)]
 struct RefIndex<'a> {
     /// Every ref, with the first row having it.

@@ -12,7 +12,7 @@
 //! `force/period/nominal_ref`. The last line on stderr is machine-readable: `resolve_world
 //! records=N clusters=M read_seconds=R resolve_seconds=S total_seconds=T peak_rss_kib=K
 //! read_peak_rss_kib=P` (`VmHWM`, the process's peak resident memory, at the end and after
-//! reading).
+//! reading). The benchmark builds it with `--profile dist`, the deployment build.
 //!
 //! `... -- --world DIR --flatten FLAT.csv` instead writes the same person records, as the
 //! importer read them, with the columns `unique_id, forenames, surname, dob, postcode, phone,
