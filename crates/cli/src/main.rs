@@ -8,26 +8,13 @@ mod commands;
 mod render;
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::Parser;
-use commonware_allocator::mimalloc::{Config, MiMalloc, Purge};
+use commonware_allocator::mimalloc::MiMalloc;
 
-/// The resolver and the importer make and drop millions of small values (names, keys, rows);
-/// mimalloc serves them markedly faster than the system allocator (measured by the resolver's
-/// scale benchmark). It is set up through `commonware-allocator`, which applies mimalloc's
-/// options from here rather than from the environment: freed memory is kept for two minutes
-/// before it goes back to the operating system, so every stage of an analysis reuses the pages
-/// the stages before freed instead of faulting in fresh ones (with mimalloc's default of four
-/// seconds, a million-record resolution gave pages back mid-run and faulted 36,000 of them in
-/// again, 2.5% of its time, measured), while a long-running server still hands back what an
-/// analysis freed. Transparent huge pages stay off (slower here, measured).
+/// mimalloc, tuned as the resolver's scale benchmark measured it best (`resolve::allocator`).
 #[global_allocator]
-static ALLOCATOR: MiMalloc = MiMalloc::new(Config {
-    transparent_huge_pages: false,
-    purge: Purge::After(Duration::from_secs(120)),
-    ..Config::DEFAULT
-});
+static ALLOCATOR: MiMalloc = MiMalloc::new(resolve::allocator::MIMALLOC);
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();

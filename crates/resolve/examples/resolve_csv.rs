@@ -23,21 +23,17 @@
 
 use std::collections::HashSet;
 use std::error::Error;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use commonware_allocator::mimalloc::{Config, MiMalloc, Purge};
+use commonware_allocator::mimalloc::MiMalloc;
 use model::{PartialDate, PhoneNumber, PncId, Postcode};
 use resolve::{EntityKind, Input, PersonRecord, PreviousIds, RecordKey, Settings};
 use test_support::process::peak_rss_kib;
 
-/// The same allocator, tuned the same way, as the `crossline` binary, so the benchmark measures
-/// what users run.
+/// The allocator the `crossline` binary installs, with the same settings (`resolve::allocator`),
+/// so the benchmark measures what users run.
 #[global_allocator]
-static ALLOCATOR: MiMalloc = MiMalloc::new(Config {
-    transparent_huge_pages: false,
-    purge: Purge::After(Duration::from_secs(120)),
-    ..Config::DEFAULT
-});
+static ALLOCATOR: MiMalloc = MiMalloc::new(resolve::allocator::MIMALLOC);
 
 fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();

@@ -25,22 +25,18 @@ use std::error::Error;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use commonware_allocator::mimalloc::{Config, MiMalloc, Purge};
+use commonware_allocator::mimalloc::MiMalloc;
 use model::Return;
 use rayon::prelude::*;
 use resolve::{EntityKind, Input, PreviousIds, Settings};
 use test_support::process::{cpu_seconds, peak_rss_kib};
 
-/// The same allocator, tuned the same way, as the `crossline` binary, so the benchmark measures
-/// what users run.
+/// The allocator the `crossline` binary installs, with the same settings (`resolve::allocator`),
+/// so the benchmark measures what users run.
 #[global_allocator]
-static ALLOCATOR: MiMalloc = MiMalloc::new(Config {
-    transparent_huge_pages: false,
-    purge: Purge::After(Duration::from_secs(120)),
-    ..Config::DEFAULT
-});
+static ALLOCATOR: MiMalloc = MiMalloc::new(resolve::allocator::MIMALLOC);
 
 fn main() -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
@@ -103,16 +99,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         .par_chunks(4096)
         .map(|chunk| -> Result<Vec<u8>, Box<dyn Error + Send + Sync>> {
             let mut writer = csv::Writer::from_writer(Vec::new());
-            // `force/period/reference`, as the key displays itself, with the `force/period/`
-            // part formatted once per run of members sharing it (most of a cluster's do).
+            // The key as it displays itself, formatted whole only where the force or period
+            // changes: the members after it (most of a cluster's) swap the reference alone.
             let (mut record_id, mut prefix_len, mut prefix_of) = (String::new(), 0, None);
             for entity in chunk {
                 for member in &entity.members {
                     let key = &member.key;
                     if prefix_of != Some((&key.force, key.period)) {
                         record_id.clear();
-                        write!(record_id, "{}/{}/", key.force, key.period)?;
-                        (prefix_len, prefix_of) = (record_id.len(), Some((&key.force, key.period)));
+                        write!(record_id, "{key}")?;
+                        prefix_len = record_id.len() - key.reference.len();
+                        prefix_of = Some((&key.force, key.period));
                     }
                     record_id.truncate(prefix_len);
                     record_id.push_str(&key.reference);

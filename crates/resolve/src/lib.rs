@@ -15,8 +15,10 @@
 //! `fellegi_sunter`, `em`, `sampling`, `blocking` and `cluster` (the method), `persons` and
 //! `lines` (the two learnt resolvers), `places` (locations, vehicles, numbers), `ids`, `explain`,
 //! `decisions`, `deconflict`, `resolution` (what comes out), `settings`, `text` (compact
-//! storage of short texts), and `run` (the runs).
+//! storage of short texts), `run` (the runs), and `allocator` (the allocator settings the
+//! `crossline` binary and the benchmarks install).
 
+pub mod allocator;
 pub mod blocking;
 pub mod cluster;
 pub mod decisions;
